@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core';
+import { stringify } from 'yaml';
+import { DevstackCommand } from '../src/cli/base-command.js';
+import { loadProjectFromFlags } from '../src/cli/runtime.js';
+
+export default class Config extends DevstackCommand {
+  static override description = 'Print the normalized compose model (YAML, or JSON with --json). Secrets are masked.';
+  static override flags = {
+    'show-secrets': Flags.boolean({ description: 'Show values that look secret instead of masking them.', default: false }),
+    services: Flags.boolean({ description: 'Print only the service names.', default: false }),
+  };
+
+  protected async execute(): Promise<void> {
+    const { flags } = await this.parse(Config);
+    const project = await loadProjectFromFlags(flags);
+    if (flags.services) {
+      Object.keys(project.services).forEach((s) => this.printLine(s));
+      return;
+    }
+    const { renderComposeConfig } = await import('../src/compose/index.js');
+    const doc = renderComposeConfig(project, { showSecrets: flags['show-secrets'] });
+    process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc));
+  }
+}

@@ -1,0 +1,53 @@
+import { Flags } from '@oclif/core';
+import { DevstackCommand } from '../src/cli/base-command.js';
+import { chooseProgress } from '../src/cli/progress/choose-progress.js';
+import { formatUpSummary } from '../src/cli/render-up.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+
+export default class Up extends DevstackCommand {
+  static override description = 'Build, create and start the stack in dependency order; return when every service is ready.';
+  static override strict = false;
+  static override usage = 'up [SERVICE...]';
+  static override examples = ['<%= config.bin %> up', '<%= config.bin %> up backend --build', '<%= config.bin %> up --strict-ports'];
+  static override flags = {
+    build: Flags.boolean({ description: 'Build images even when they exist.', default: false }),
+    'force-recreate': Flags.boolean({ description: 'Recreate containers even if unchanged.', default: false }),
+    'remove-orphans': Flags.boolean({ description: 'Remove containers of services no longer in the compose file.', default: false }),
+    'strict-ports': Flags.boolean({ description: 'Use exactly the declared host ports; fail when one is taken.', default: false }),
+    'reset-ports': Flags.boolean({ description: 'Forget remembered port remaps for this project.', default: false }),
+    'wait-timeout': Flags.integer({ description: 'Seconds the whole up may take.', default: 300, min: 1 }),
+    detach: Flags.boolean({ char: 'd', description: 'Accepted for compose compatibility (up always returns once ready).', default: false }),
+  };
+
+  protected async execute(): Promise<void> {
+    const { flags, argv } = await this.parse(Up);
+    const project = await loadProjectFromFlags(flags);
+    const engine = await openDockerEngine(this.interrupt.signal);
+    const { up } = await import('../src/app/up.js');
+    const services = argv.map(String);
+    const progress = chooseProgress(this.outputMode(flags.json), services.length ? services : Object.keys(project.services));
+    try {
+      const result = await up(
+        {
+          project,
+          services,
+          forceRecreate: flags['force-recreate'],
+          removeOrphans: flags['remove-orphans'],
+          build: flags.build,
+          strictPorts: flags['strict-ports'],
+          resetPorts: flags['reset-ports'],
+          waitTimeoutMs: flags['wait-timeout'] * 1000,
+          stateDir: stateDir(),
+          signal: this.interrupt.signal,
+          onEvent: progress.onEvent,
+        },
+        { engine, ports: await hostPortPlanner(), waitForService: await readinessWaiter() },
+      );
+      await progress.close();
+      if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
+      else formatUpSummary(result).forEach((l) => this.printLine(l));
+    } finally {
+      await progress.close();
+    }
+  }
+}

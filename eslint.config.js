@@ -1,0 +1,34 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'oclif.manifest.json', 'bench/**/*.mjs', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    // dockerode stays inside the engine adapter.
+    files: ['src/**/*.ts', 'commands/**/*.ts'],
+    ignores: ['src/engine/docker/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['dockerode'] }] },
+  },
+  {
+    // The core is pure: no I/O, no engine, no compose parsing.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['dockerode', 'pg', 'ioredis', 'chokidar', 'node:fs', 'node:fs/promises', 'node:child_process', 'node:net'],
+        patterns: ['../app/*', '../cli/*', '../engine/*', '../compose/*'],
+      }],
+    },
+  },
+  {
+    files: ['bin/devstack', 'scripts/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Makes sure a Docker Engine answers. On a machine with one already, does nothing.
+# On Debian as root with no engine: installs Debian's docker.io and starts dockerd by hand.
+set -euo pipefail
+
+engine_answers() { docker info >/dev/null 2>&1 || curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1; }
+
+wait_for_engine() {
+  local limit_s=${1:-60} waited=0
+  until engine_answers; do
+    sleep 0.5; waited=$((waited + 1))
+    if [ "$waited" -ge $((limit_s * 2)) ]; then
+      echo "ensure-engine: dockerd did not answer within ${limit_s}s; see /var/log/dockerd.log" >&2
+      tail -n 30 /var/log/dockerd.log >&2 || true
+      return 1
+    fi
+  done
+}
+
+if [ -n "${DOCKER_HOST:-}" ] && engine_answers; then echo "ensure-engine: engine at $DOCKER_HOST answers"; exit 0; fi
+if engine_answers; then echo "ensure-engine: engine answers"; exit 0; fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
+    echo "ensure-engine: no Docker Engine answers and this is not Debian as root; start Docker yourself (https://docs.docker.com/engine/install/)" >&2
+    exit 1
+  fi
+  echo "ensure-engine: installing Debian's docker.io"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq docker.io docker-compose debootstrap >/dev/null
+fi
+
+if [ -x /usr/bin/docker ] && ! command -v docker >/dev/null 2>&1; then export PATH=$PATH:/usr/bin; fi
+echo "ensure-engine: starting dockerd"
+rm -f /var/run/docker.pid
+setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+wait_for_engine 60
+echo "ensure-engine: engine answers ($(docker version --format '{{.Server.Version}} API {{.Server.APIVersion}}' 2>/dev/null || echo unknown))"

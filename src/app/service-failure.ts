@@ -1,0 +1,81 @@
+// The report a developer sees when a service fails: which service, which probe, why, its health log, its last
+// log lines, and who was waiting on it.
+import type { Engine } from '../core/engine.js';
+import { DevstackError, isDevstackError } from '../core/errors.js';
+import type { WaitResult } from './ports.js';
+
+const LOG_TAIL_LINES = 30;
+
+export interface FailureContext {
+  engine: Engine;
+  service: string;
+  containerId?: string;
+  /** Services that cannot start because of this one. */
+  waiting: string[];
+}
+
+export async function lastLogLines(engine: Engine, containerId: string, lines: number): Promise<string[]> {
+  const out: string[] = [];
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 3000);
+  try {
+    for await (const rec of engine.logs(containerId, { follow: false, tail: lines, timestamps: false }, ctl.signal)) {
+      out.push(rec.text);
+    }
+  } catch {
+    // The log tail is a courtesy; the failure itself is what gets reported.
+  } finally {
+    clearTimeout(timer);
+  }
+  return out.slice(-lines);
+}
+
+function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false }>): string {
+  const secs = (r.elapsedMs / 1000).toFixed(1);
+  switch (r.reason) {
+    case 'exited':
+      return `${service} exited with code ${r.exitCode ?? '?'} after ${secs}s while waiting for it to be ready (${r.probe})`;
+    case 'failed':
+      return `${service} finished with exit code ${r.exitCode ?? '?'}, not 0`;
+    case 'unhealthy':
+      return `${service} is unhealthy after ${secs}s (${r.probe})`;
+    case 'timeout':
+      return `${service} was not ready within ${secs}s (${r.probe})`;
+    case 'aborted':
+      return `${service}: interrupted while waiting for it to be ready`;
+  }
+}
+
+export async function serviceFailure(ctx: FailureContext, cause: WaitResult | unknown): Promise<DevstackError> {
+  const details: string[] = [];
+  let message: string;
+  let hint: string | undefined;
+  if (isWaitFailure(cause)) {
+    message = waitFailureMessage(ctx.service, cause);
+    if (cause.lastError) details.push(`last probe error: ${cause.lastError}`);
+    if (cause.healthLog && cause.healthLog.length > 0) {
+      details.push('health log:', ...cause.healthLog.map((l) => `  ${l}`));
+    }
+    hint =
+      cause.reason === 'timeout'
+        ? 'Raise --wait-timeout or x-devstack.timeout if it is just slow, or check its logs below.'
+        : 'Check the log lines below; fix the service and run devstack up again.';
+  } else if (isDevstackError(cause)) {
+    message = `${ctx.service}: ${cause.message}`;
+    details.push(...cause.details);
+    hint = cause.hint;
+  } else {
+    message = `${ctx.service}: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
+  if (ctx.containerId) {
+    const logs = await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES);
+    if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
+  }
+  const kind = isWaitFailure(cause) && cause.reason === 'timeout' ? 'timeout' : 'service-failed';
+  return new DevstackError(kind, message, { details, ...(hint ? { hint } : {}), cause });
+}
+
+function isWaitFailure(x: unknown): x is Extract<WaitResult, { ok: false }> {
+  return typeof x === 'object' && x !== null && 'ok' in x && (x as { ok: unknown }).ok === false;
+}

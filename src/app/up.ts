@@ -1,0 +1,277 @@
+// `devstack up`: build/pull, create and start the services in dependency order, wait until each is ready.
+import { containerSpecFor, type ContainerSpec } from '../core/container-spec.js';
+import { planConvergence, type ServiceAction } from '../core/convergence-plan.js';
+import type { Engine, PortBinding } from '../core/engine.js';
+import { DevstackError, isDevstackError } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import { assertAcyclic, DependencyGraph, walkGraph } from '../core/graph.js';
+import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
+import type { Project, ServiceConfig } from '../core/model.js';
+import { ensureServiceImage } from './images.js';
+import { applyServiceAction } from './apply-service-action.js';
+import type { HostPortPlanner, PlannedBinding, WaitCondition, WaitForService, WaitResult } from './ports.js';
+import { ensureProjectResources } from './project-resources.js';
+import { serviceFailure } from './service-failure.js';
+import { selectServices } from './select-services.js';
+
+export interface UpRequest {
+  project: Project;
+  /** Services named on the command line; empty = every active service. */
+  services: string[];
+  forceRecreate: boolean;
+  removeOrphans: boolean;
+  build: boolean;
+  strictPorts: boolean;
+  resetPorts: boolean;
+  /** Limit for the whole `up`. */
+  waitTimeoutMs: number;
+  stateDir: string;
+  signal: AbortSignal;
+  onEvent: EventSink;
+}
+
+export interface UpDeps {
+  engine: Engine;
+  ports: HostPortPlanner;
+  waitForService: WaitForService;
+}
+
+export interface UpServiceResult {
+  service: string;
+  container: string;
+  action: ServiceAction['kind'];
+  probe: string;
+  readyAfterMs: number;
+  ports: PlannedBinding[];
+}
+
+export interface UpResult {
+  project: string;
+  services: UpServiceResult[];
+  remaps: { service: string; declared: number; effective: number; holder: string }[];
+  elapsedMs: number;
+}
+
+const WALK_CONCURRENCY = 4;
+const INTERRUPT_STOP_TIMEOUT_S = 3;
+
+export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
+  const started = Date.now();
+  const { project, onEvent } = req;
+  const { engine } = deps;
+  const graph = new DependencyGraph(project.services);
+  assertAcyclic(graph, project.services);
+  const selected = selectServices(project, graph, req.services);
+  const services = selected.map((n) => project.services[n] as ServiceConfig);
+
+  // One limit for the whole run; Ctrl-C aborts the same controller.
+  const limit = AbortSignal.timeout(req.waitTimeoutMs);
+  const signal = AbortSignal.any([req.signal, limit]);
+
+  const portPlan = await deps.ports.plan(engine, {
+    project: project.name,
+    services,
+    strict: req.strictPorts,
+    resetMemory: req.resetPorts,
+    stateDir: req.stateDir,
+    signal,
+  });
+  for (const message of portPlan.notices) onEvent({ type: 'notice', level: 'warn', message });
+
+  await ensureProjectResources(engine, project, services, onEvent);
+
+  const specs = new Map<string, ContainerSpec>();
+  for (const s of services) {
+    const bindings = portPlan.bindings.filter((b) => b.service === s.name);
+    const { env, rewrites } = rewriteLocalhostPorts(s.environment, portPlan.remaps);
+    for (const r of rewrites) {
+      onEvent({ type: 'notice', level: 'info', service: s.name, message: `${s.name}: ${r.key}=${r.to} (was ${r.from})` });
+    }
+    specs.set(s.name, containerSpecFor({ project, service: s, ports: bindings.map(toPortBinding), environment: env }));
+  }
+
+  const observed = await engine.listProjectContainers(project.name);
+  const plan = planConvergence({
+    desired: graph.withDependencies(selected).filter((n) => specs.has(n)).map((n) => ({
+      name: n,
+      hash: (specs.get(n) as ContainerSpec).hash,
+      restartWith: Object.entries((project.services[n] as ServiceConfig).dependsOn)
+        .filter(([, d]) => d.restart)
+        .map(([d]) => d),
+    })),
+    observed,
+    definedServices: [...Object.keys(project.services), ...project.inactiveServices],
+    forceRecreate: req.forceRecreate,
+    removeOrphans: req.removeOrphans,
+  });
+  for (const o of plan.orphans) {
+    if (o.kind === 'remove-orphan') {
+      onEvent({ type: 'resource', kind: 'container', name: o.container.name, action: 'remove' });
+      await engine.removeContainer(o.container.id, { force: true, removeVolumes: false });
+    } else {
+      onEvent({ type: 'notice', level: 'warn', message: `orphan container ${o.container.name}: its service is no longer in the compose file (--remove-orphans removes it)` });
+    }
+  }
+  for (const extra of plan.extras) await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
+
+  // Images are prepared as soon as the run starts, in parallel with starting what is ready already.
+  const images = new Map<string, Promise<string>>();
+  const imageFor = (name: string) => {
+    let p = images.get(name);
+    if (!p) {
+      p = ensureServiceImage({ engine, project, service: project.services[name] as ServiceConfig, forceBuild: req.build, signal, onEvent });
+      images.set(name, p);
+    }
+    return p;
+  };
+  const buildsFirst = [...selected].sort((a, b) => Number(!!project.services[b]?.build) - Number(!!project.services[a]?.build));
+  for (const n of buildsFirst) imageFor(n).catch(() => undefined);
+
+  const containerIds = new Map<string, string>();
+  const createdThisRun: string[] = [];
+  const waits = new Map<string, Promise<WaitResult>>();
+  const waitFor = (name: string, condition: WaitCondition): Promise<WaitResult> => {
+    const key = `${name}/${condition}`;
+    let p = waits.get(key);
+    if (!p) {
+      const service = project.services[name] as ServiceConfig;
+      if (condition !== 'service_started') onEvent({ type: 'service', service: name, phase: 'wait' });
+      p = deps.waitForService({
+        engine,
+        project: project.name,
+        service,
+        containerId: containerIds.get(name) as string,
+        condition,
+        signal,
+        timeoutMs: service.devstack.timeoutMs ?? req.waitTimeoutMs,
+      });
+      waits.set(key, p);
+    }
+    return p;
+  };
+  const actions = new Map(plan.services.map((a) => [a.service, a]));
+
+  const failures = new Map<string, unknown>();
+  const outcomes = await walkGraph(graph, {
+    direction: 'up',
+    only: selected,
+    concurrency: WALK_CONCURRENCY,
+    signal,
+    visit: async (name) => {
+      const service = project.services[name] as ServiceConfig;
+      await imageFor(name);
+      for (const [dep, d] of Object.entries(service.dependsOn)) {
+        if (!containerIds.has(dep)) continue;
+        const result = await waitFor(dep, d.condition);
+        if (result.ok) continue;
+        if (!d.required) {
+          onEvent({ type: 'notice', level: 'warn', service: name, message: `${name}: optional dependency ${dep} is not ready (${result.reason}); starting anyway` });
+          continue;
+        }
+        failures.set(dep, result);
+        throw new DependencyNotReady(dep);
+      }
+      const action = actions.get(name) as ServiceAction;
+      const id = await applyServiceAction({
+        engine,
+        action,
+        spec: specs.get(name) as ContainerSpec,
+        bindings: portPlan.bindings.filter((b) => b.service === name),
+        ports: deps.ports,
+        onEvent,
+        onCreated: (cid) => createdThisRun.push(cid),
+      });
+      containerIds.set(name, id);
+      if (action.kind === 'keep' || action.kind === 'start') onEvent({ type: 'service', service: name, phase: 'running' });
+    },
+  });
+
+  // Like `docker compose up --wait`: return once every selected service is ready (or has completed, for one-shots).
+  const readiness = new Map<string, WaitResult>();
+  if (!signal.aborted) {
+    await Promise.all(
+      selected
+        .filter((n) => containerIds.has(n))
+        .map(async (n) => {
+          const r = await waitFor(n, finalCondition(project, n));
+          readiness.set(n, r);
+          if (r.ok) onEvent({ type: 'service', service: n, phase: 'ready', detail: r.probe });
+          else failures.set(n, r);
+        }),
+    );
+  }
+
+  if (req.signal.aborted) {
+    await stopStartedContainers(engine, createdThisRun, onEvent);
+    throw new DevstackError('interrupted', 'interrupted: stopped the containers this run had started');
+  }
+
+  const failed = [
+    ...new Set([
+      ...outcomes.filter((o) => o.status === 'failed' && !(o.error instanceof DependencyNotReady)).map((o) => o.service),
+      ...failures.keys(),
+    ]),
+  ];
+  if (failed.length > 0) {
+    const root = failed.find((c) => !failed.some((o) => o !== c && graph.transitiveDependentsOf(o).includes(c))) ?? (failed[0] as string);
+    const walkError = outcomes.find((o) => o.service === root && o.status === 'failed');
+    const cause = failures.get(root) ?? (walkError && 'error' in walkError ? walkError.error : undefined);
+    for (const n of failed) onEvent({ type: 'service', service: n, phase: 'failed' });
+    const notStarted = selected.filter((n) => !containerIds.has(n));
+    for (const n of notStarted) onEvent({ type: 'service', service: n, phase: 'skipped' });
+    const containerId = containerIds.get(root);
+    throw await serviceFailure(
+      { engine, service: root, ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
+      cause,
+    );
+  }
+
+  return {
+    project: project.name,
+    services: selected.map((n) => {
+      const r = readiness.get(n);
+      return {
+        service: n,
+        container: specs.get(n)?.request.name ?? n,
+        action: (actions.get(n) as ServiceAction).kind,
+        probe: r?.probe ?? 'running',
+        readyAfterMs: r?.elapsedMs ?? 0,
+        ports: portPlan.bindings.filter((b) => b.service === n),
+      };
+    }),
+    remaps: portPlan.remaps,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+/** What "ready" means for a service at the end of `up`. */
+function finalCondition(project: Project, name: string): WaitCondition {
+  const completedByDependents = Object.values(project.services).some(
+    (s) => s.dependsOn[name]?.condition === 'service_completed_successfully',
+  );
+  return completedByDependents ? 'service_completed_successfully' : 'service_healthy';
+}
+
+function toPortBinding(b: PlannedBinding): PortBinding {
+  return { containerPort: b.containerPort, protocol: b.protocol, hostIp: b.hostIp, hostPort: b.hostPort };
+}
+
+async function stopStartedContainers(engine: Engine, ids: string[], onEvent: EventSink): Promise<void> {
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        await engine.stopContainer(id, INTERRUPT_STOP_TIMEOUT_S);
+        onEvent({ type: 'resource', kind: 'container', name: id.slice(0, 12), action: 'remove' });
+      } catch {
+        // Already gone.
+      }
+    }),
+  );
+}
+
+/** A dependent's visit ends this way when a dependency it requires did not become ready. */
+class DependencyNotReady extends Error {
+  constructor(readonly dependency: string) {
+    super(`${dependency} did not become ready`);
+  }
+}

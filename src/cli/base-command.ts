@@ -1,0 +1,53 @@
+// Shared flags and the one error boundary of every command: errors become a readable report and an exit code;
+// a stack trace only with --verbose. Ctrl-C aborts one controller; a second Ctrl-C exits at once.
+import { Command, Flags } from '@oclif/core';
+import { renderError } from './error-report.js';
+import { chooseOutputMode, type OutputMode } from './output-mode.js';
+
+export abstract class DevstackCommand extends Command {
+  static override baseFlags = {
+    file: Flags.string({ char: 'f', multiple: true, description: 'Compose file (repeatable; merged in order).', helpGroup: 'GLOBAL' }),
+    'project-name': Flags.string({ char: 'p', description: 'Project name (default: the project folder name).', helpGroup: 'GLOBAL' }),
+    profile: Flags.string({ multiple: true, description: 'Enable services of this profile (repeatable).', helpGroup: 'GLOBAL' }),
+    'env-file': Flags.string({ multiple: true, description: 'Read variables from this file instead of .env.', helpGroup: 'GLOBAL' }),
+    json: Flags.boolean({ description: 'Machine-readable output (JSON / NDJSON).', helpGroup: 'GLOBAL', default: false }),
+    verbose: Flags.boolean({ description: 'Show stack traces and engine details on errors.', helpGroup: 'GLOBAL', default: false }),
+  };
+
+  protected readonly interrupt = new AbortController();
+  private interrupts = 0;
+
+  /** The command's work. Throw DevstackError values; the base renders them. */
+  protected abstract execute(): Promise<void>;
+
+  async run(): Promise<void> {
+    const onSigint = () => {
+      this.interrupts += 1;
+      if (this.interrupts > 1) process.exit(130);
+      process.stderr.write('\ninterrupting (Ctrl-C again to exit at once)...\n');
+      this.interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    const { flags } = await this.parse(this.constructor as typeof DevstackCommand);
+    try {
+      await this.execute();
+    } catch (e) {
+      const rendered = renderError(e, flags.verbose);
+      if (flags.json) process.stdout.write(`${JSON.stringify(rendered.json)}\n`);
+      process.stderr.write(`${rendered.text}\n`);
+      process.exitCode = rendered.exitCode;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  }
+
+  protected outputMode(json: boolean): OutputMode {
+    return chooseOutputMode({ json, env: process.env, stderrIsTty: Boolean(process.stderr.isTTY) });
+  }
+
+  protected printLine(line: string): void {
+    process.stdout.write(`${line}\n`);
+  }
+}

@@ -1,0 +1,65 @@
+// The composition root: wires the real engine, compose loader, readiness probes and port planner into the use
+// cases. Everything heavy is imported lazily, so `devstack --version` and `--help` load none of it.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../core/engine.js';
+import type { Project } from '../core/model.js';
+import type { HostPortPlanner, WaitForService } from '../app/ports.js';
+
+export interface ProjectFlags {
+  file?: string[];
+  'project-name'?: string;
+  profile?: string[];
+  'env-file'?: string[];
+}
+
+export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cwd()): Promise<Project> {
+  const { loadProject } = await import('../compose/index.js');
+  return loadProject({
+    cwd,
+    ...(flags.file ? { files: flags.file } : {}),
+    ...(flags['project-name'] ? { projectName: flags['project-name'] } : {}),
+    ...(flags.profile ? { profiles: flags.profile } : {}),
+    ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
+    environment: process.env,
+  });
+}
+
+export async function openDockerEngine(signal?: AbortSignal): Promise<Engine> {
+  const { openEngine } = await import('../engine/docker/docker-engine.js');
+  return openEngine(process.env, signal);
+}
+
+export async function readinessWaiter(): Promise<WaitForService> {
+  const { waitForService } = await import('../engine/probes/wait-for-service.js');
+  return waitForService;
+}
+
+export async function hostPortPlanner(): Promise<HostPortPlanner> {
+  const { planHostPorts, pickReplacementPort } = await import('../engine/ports/plan-host-ports.js');
+  return { plan: planHostPorts, pickReplacement: pickReplacementPort };
+}
+
+/** Where devstack keeps per-user state (remembered port remaps). */
+export function stateDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.DEVSTACK_STATE_DIR) return env.DEVSTACK_STATE_DIR;
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'devstack');
+  return join(homedir(), '.local', 'state', 'devstack');
+}
+
+/**
+ * For commands that act on a running stack (down, ps, logs): the project's name and services from the compose
+ * file; when there is no compose file but -p names the project, the name alone is enough.
+ */
+export async function loadProjectForTeardown(
+  flags: ProjectFlags,
+): Promise<{ name: string; services: Project['services'] }> {
+  try {
+    const project = await loadProjectFromFlags(flags);
+    return { name: project.name, services: project.services };
+  } catch (e) {
+    const name = flags['project-name'];
+    if (name && e instanceof Error && 'kind' in e && (e as { kind: string }).kind === 'usage') return { name, services: {} };
+    throw e;
+  }
+}

@@ -1,0 +1,134 @@
+// From a service of the project model to the container the engine should run: pure mapping,
+// plus the config hash that decides whether an existing container still matches.
+import { createHash } from 'node:crypto';
+import type { ContainerMount, ContainerRequest, PortBinding } from './engine.js';
+import { COMPOSE_LABEL_VERSION, LABEL } from './labels.js';
+import type { Project, ServiceConfig } from './model.js';
+import { stableJson } from './stable-json.js';
+
+export const DEVSTACK_VERSION = '0.1.0';
+
+/** `<project>-<service>-1`, or the service's `container_name`. */
+export function containerNameFor(project: string, service: ServiceConfig): string {
+  return service.containerName ?? `${project}-${service.name}-1`;
+}
+
+/** The image a service runs: its `image:`, or `<project>-<service>` for a build-only service. */
+export function imageRefFor(project: string, service: ServiceConfig): string {
+  return service.image ?? `${project}-${service.name}`;
+}
+
+export interface ContainerSpecInput {
+  project: Project;
+  service: ServiceConfig;
+  /** Effective host port bindings (after remapping). */
+  ports: PortBinding[];
+  /** Environment overrides (e.g. rewritten localhost URLs). */
+  environment?: Record<string, string>;
+}
+
+/** The container request without the config-hash label: what the hash covers. */
+function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
+  const { project, service } = input;
+  const networks = service.networkMode
+    ? []
+    : Object.entries(service.networks).map(([key, net]) => ({
+        name: project.networks[key]?.name ?? `${project.name}_${key}`,
+        aliases: [service.name, ...net.aliases],
+      }));
+  const hc = service.healthcheck;
+  return {
+    name: containerNameFor(project.name, service),
+    image: imageRefFor(project.name, service),
+    labels: {
+      ...service.labels,
+      [LABEL.project]: project.name,
+      [LABEL.service]: service.name,
+      [LABEL.containerNumber]: '1',
+      [LABEL.oneoff]: 'False',
+      [LABEL.version]: COMPOSE_LABEL_VERSION,
+      [LABEL.workingDir]: project.workingDir,
+      [LABEL.configFiles]: project.composeFiles.join(','),
+      [LABEL.dependsOn]: Object.entries(service.dependsOn)
+        .map(([d, o]) => `${d}:${o.condition}:${String(o.restart)}`)
+        .join(','),
+      [LABEL.devstack]: DEVSTACK_VERSION,
+    },
+    env: { ...service.environment, ...input.environment },
+    ...(service.command ? { cmd: service.command } : {}),
+    ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
+    ...(service.workingDir ? { workingDir: service.workingDir } : {}),
+    ...(service.user ? { user: service.user } : {}),
+    ...(service.hostname ? { hostname: service.hostname } : {}),
+    tty: service.tty,
+    openStdin: service.stdinOpen,
+    ...(service.init !== undefined ? { init: service.init } : {}),
+    ...(service.privileged !== undefined ? { privileged: service.privileged } : {}),
+    ...(service.stopSignal ? { stopSignal: service.stopSignal } : {}),
+    ...(service.stopGracePeriodMs !== undefined ? { stopTimeoutS: Math.ceil(service.stopGracePeriodMs / 1000) } : {}),
+    ...(service.restart ? { restartPolicy: service.restart } : {}),
+    extraHosts: service.extraHosts,
+    networks,
+    ...(service.networkMode ? { networkMode: service.networkMode } : {}),
+    ports: input.ports,
+    exposedPorts: service.expose.map((e) => {
+      const [port, protocol] = e.split('/');
+      return { port: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' };
+    }),
+    mounts: service.volumes.map((v): ContainerMount => {
+      if (v.type === 'bind') return { type: 'bind', source: v.source, target: v.target, readOnly: v.readOnly };
+      if (v.type === 'tmpfs') return { type: 'tmpfs', target: v.target, readOnly: v.readOnly };
+      const source = v.source === undefined ? undefined : (project.volumes[v.source]?.name ?? v.source);
+      return {
+        type: 'volume',
+        ...(source ? { source } : {}),
+        target: v.target,
+        readOnly: v.readOnly,
+        ...(v.noCopy ? { noCopy: true } : {}),
+      };
+    }),
+    ...(hc
+      ? {
+          healthcheck: {
+            test: hc.disable ? ['NONE'] : (hc.test ?? []),
+            ...(hc.intervalMs !== undefined ? { intervalMs: hc.intervalMs } : {}),
+            ...(hc.timeoutMs !== undefined ? { timeoutMs: hc.timeoutMs } : {}),
+            ...(hc.retries !== undefined ? { retries: hc.retries } : {}),
+            ...(hc.startPeriodMs !== undefined ? { startPeriodMs: hc.startPeriodMs } : {}),
+            ...(hc.startIntervalMs !== undefined ? { startIntervalMs: hc.startIntervalMs } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * sha256 of what the container would be, which leaves out by construction what must not force a
+ * recreate: build, depends_on conditions, profiles, develop, x-devstack (readiness), scale.
+ */
+export function configHash(request: ContainerRequest): string {
+  const { labels, ...rest } = request;
+  const { [LABEL.dependsOn]: _deps, [LABEL.configFiles]: _files, ...stableLabels } = labels;
+  return createHash('sha256').update(stableJson({ ...rest, labels: stableLabels })).digest('hex');
+}
+
+export interface ContainerSpec {
+  request: ContainerRequest;
+  hash: string;
+}
+
+export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
+  const body = containerRequestBody(input);
+  const hash = configHash(body);
+  return { request: { ...body, labels: { ...body.labels, [LABEL.configHash]: hash } }, hash };
+}
+
+/** Keeps the anonymous volumes of a replaced container, so a recreate loses no data (as compose does). */
+export function reuseAnonymousVolumes(request: ContainerRequest, previous: Record<string, string>): ContainerRequest {
+  return {
+    ...request,
+    mounts: request.mounts.map((m) =>
+      m.type === 'volume' && m.source === undefined && previous[m.target] ? { ...m, source: previous[m.target] } : m,
+    ),
+  };
+}

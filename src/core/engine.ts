@@ -1,0 +1,212 @@
+// The engine port: what the use cases need from a container engine, in devstack's own types.
+// The Docker adapter (src/engine/docker) implements it; unit tests use a fake.
+import type { Readable } from 'node:stream';
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion: string;
+  os: string;
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
+
+export interface PublishedPort {
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string;
+  hostPort: number;
+}
+
+/** A container as listed: enough to reconcile and to show in `ps`. */
+export interface ContainerInfo {
+  id: string;
+  /** Without the leading slash. */
+  name: string;
+  image: string;
+  status: ContainerStatus;
+  labels: Record<string, string>;
+  ports: PublishedPort[];
+  createdAt: number;
+  /** The image id the container runs (sha256:...), when the engine tells. */
+  imageId?: string;
+}
+
+export interface ContainerDetails extends ContainerInfo {
+  health: HealthStatus;
+  /** The last health probe outputs, oldest first. */
+  healthLog: { exitCode: number; output: string; at: string }[];
+  exitCode: number | null;
+  startedAt: string;
+  finishedAt: string;
+  restartCount: number;
+  tty: boolean;
+  /** Container IP address per network name. */
+  networks: Record<string, { ipAddress: string; aliases: string[] }>;
+  env: Record<string, string>;
+  oomKilled: boolean;
+  error: string;
+  /** Mounts as the engine reports them; anonymous volumes have type 'volume' and a generated name. */
+  mounts?: { type: string; name?: string; source: string; target: string }[];
+}
+
+export interface ContainerMount {
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** Volume name (engine-side), absolute host path, or undefined for an anonymous volume / tmpfs. */
+  source?: string;
+  target: string;
+  readOnly: boolean;
+  noCopy?: boolean;
+}
+
+export interface ContainerHealthcheck {
+  test: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+  startIntervalMs?: number;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string;
+  /** 0 = let the engine choose. */
+  hostPort: number;
+}
+
+export interface ContainerRequest {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  cmd?: string[];
+  entrypoint?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  tty: boolean;
+  openStdin: boolean;
+  init?: boolean;
+  privileged?: boolean;
+  stopSignal?: string;
+  stopTimeoutS?: number;
+  restartPolicy?: string;
+  extraHosts: string[];
+  /** Engine-side network name → aliases. The first one is attached at create time. */
+  networks: { name: string; aliases: string[] }[];
+  networkMode?: string;
+  ports: PortBinding[];
+  exposedPorts: { port: number; protocol: 'tcp' | 'udp' }[];
+  mounts: ContainerMount[];
+  /** undefined: the image's healthcheck. ['NONE']: disabled. */
+  healthcheck?: ContainerHealthcheck;
+}
+
+export interface BuildRequest {
+  /** Absolute context folder. */
+  context: string;
+  /** Relative to the context. */
+  dockerfile: string;
+  tag: string;
+  args: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+  noCache?: boolean;
+  /** The folder a context and dockerfile must stay inside (the project folder). */
+  confineTo: string;
+}
+
+export interface NetworkRequest {
+  name: string;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export interface VolumeRequest {
+  name: string;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export interface EngineEvent {
+  type: 'container' | 'network' | 'volume' | 'image';
+  /** start, die, health_status: healthy, destroy, restart, ... */
+  action: string;
+  id: string;
+  labels: Record<string, string>;
+  /** Exit code for `die`. */
+  exitCode?: number;
+  time: number;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  /** undefined: all. */
+  tail?: number;
+  /** Unix seconds (fractional allowed). */
+  since?: number;
+  until?: number;
+  timestamps: boolean;
+}
+
+export interface LogRecord {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, as the engine gives it when timestamps are asked for. */
+  time?: string;
+  /** One line without its newline. Invalid UTF-8 kept as replacement characters. */
+  text: string;
+}
+
+export interface ProgressSink {
+  (line: string): void;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface Engine {
+  ping(signal?: AbortSignal): Promise<EngineInfo>;
+  /** Containers of a project (by its label), running or not. */
+  listProjectContainers(project: string): Promise<ContainerInfo[]>;
+  /** Every container on the engine that publishes a host port (for port planning). */
+  listPublishedPorts(): Promise<{ containerName: string; project?: string; port: PublishedPort }[]>;
+  inspectContainer(id: string): Promise<ContainerDetails>;
+
+  imageExists(ref: string): Promise<boolean>;
+  /** The id (sha256:...) of a local image, or undefined when it is not present. */
+  imageId?(ref: string): Promise<string | undefined>;
+  /** An error in the pull stream is an error. */
+  pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
+  buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
+
+  ensureNetwork(req: NetworkRequest): Promise<{ created: boolean }>;
+  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]>;
+  removeNetwork(name: string): Promise<void>;
+  networkExists(name: string): Promise<boolean>;
+
+  ensureVolume(req: VolumeRequest): Promise<{ created: boolean }>;
+  listProjectVolumes(project: string): Promise<{ name: string; labels: Record<string, string> }[]>;
+  removeVolume(name: string): Promise<void>;
+  volumeExists(name: string): Promise<boolean>;
+
+  /** Creates the container and connects it to every requested network. Returns its id. */
+  createContainer(req: ContainerRequest): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutS: number): Promise<void>;
+  restartContainer(id: string, timeoutS: number): Promise<void>;
+  /** removeVolumes: also its anonymous volumes. */
+  removeContainer(id: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
+
+  /** Engine events until the signal aborts. */
+  events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<EngineEvent>;
+  /** Log lines of one container, demultiplexed and split into whole lines. */
+  logs(id: string, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogRecord>;
+
+  /** Extracts a tar stream into the container at `destDir`. */
+  putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
+  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string> }): Promise<ExecResult>;
+}

@@ -1,0 +1,164 @@
+// The project model: what a compose file means once loaded, interpolated, merged and normalized.
+// Pure data; the compose loader produces it, the planner and executor consume it.
+
+/** Where something was written: a compose file position (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Project {
+  name: string;
+  /** Absolute project folder (the folder of the first compose file, unless --project-directory). */
+  workingDir: string;
+  /** Absolute paths of the compose files, in merge order. */
+  composeFiles: string[];
+  /** Active services (profiles applied), by name. */
+  services: Record<string, ServiceConfig>;
+  /** Services defined but left out by profiles. */
+  inactiveServices: string[];
+  networks: Record<string, NetworkConfig>;
+  volumes: Record<string, VolumeConfig>;
+}
+
+export interface ServiceConfig {
+  name: string;
+  image?: string;
+  build?: BuildConfig;
+  /** undefined: the image's default. */
+  command?: string[];
+  entrypoint?: string[];
+  /** Resolved: env_file entries, then `environment`; a bare `KEY` takes the shell value or is dropped. */
+  environment: Record<string, string>;
+  ports: PortMapping[];
+  expose: string[];
+  volumes: VolumeMount[];
+  dependsOn: Record<string, DependsOn>;
+  healthcheck?: Healthcheck;
+  labels: Record<string, string>;
+  restart?: string;
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  tty: boolean;
+  stdinOpen: boolean;
+  init?: boolean;
+  privileged?: boolean;
+  stopSignal?: string;
+  stopGracePeriodMs?: number;
+  extraHosts: string[];
+  /** Networks by compose key; a service with none is on `default`. */
+  networks: Record<string, ServiceNetwork>;
+  networkMode?: string;
+  containerName?: string;
+  profiles: string[];
+  pullPolicy?: 'always' | 'never' | 'missing' | 'build' | 'if_not_present';
+  develop?: DevelopConfig;
+  /** The `x-devstack` extension of the service. */
+  devstack: DevstackServiceOptions;
+  /** Where the service is defined (its key in the last file that defines it). */
+  source: SourceLocation;
+}
+
+export interface BuildConfig {
+  /** Absolute path of the build context. */
+  context: string;
+  /** Dockerfile path relative to the context. */
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+  noCache?: boolean;
+}
+
+export interface PortMapping {
+  /** Container port. */
+  target: number;
+  /** Declared host port; undefined means "any free port" (ephemeral). */
+  published?: number;
+  /** Declared host IP; undefined means devstack's default (127.0.0.1). */
+  hostIp?: string;
+  protocol: 'tcp' | 'udp';
+  source?: SourceLocation;
+}
+
+export type VolumeMount =
+  | { type: 'volume'; source?: string; target: string; readOnly: boolean; noCopy?: boolean }
+  | { type: 'bind'; source: string; target: string; readOnly: boolean; createHostPath: boolean }
+  | { type: 'tmpfs'; target: string; readOnly: boolean };
+
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface DependsOn {
+  condition: DependencyCondition;
+  /** false: a missing or failed dependency is a warning, not an error. */
+  required: boolean;
+  /** true: restart this service when the dependency is recreated/restarted. */
+  restart: boolean;
+}
+
+export interface Healthcheck {
+  /** ['CMD', ...] | ['CMD-SHELL', cmd] | ['NONE']; disable: true is the same as ['NONE']. */
+  test?: string[];
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+  startIntervalMs?: number;
+  disable: boolean;
+}
+
+export interface ServiceNetwork {
+  aliases: string[];
+}
+
+export interface NetworkConfig {
+  /** The engine-side name: `<project>_<key>` unless `name:` or external. */
+  name: string;
+  external: boolean;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export interface VolumeConfig {
+  /** The engine-side name: `<project>_<key>` unless `name:` or external. */
+  name: string;
+  external: boolean;
+  driver?: string;
+  labels: Record<string, string>;
+}
+
+export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
+
+export interface WatchRule {
+  action: WatchAction;
+  /** Absolute host path watched. */
+  path: string;
+  /** Container path (sync actions). */
+  target?: string;
+  ignore: string[];
+  include: string[];
+  initialSync: boolean;
+  exec?: { command: string[]; user?: string; workingDir?: string; environment: Record<string, string> };
+}
+
+export interface DevelopConfig {
+  watch: WatchRule[];
+}
+
+/** How devstack decides a service is ready (`x-devstack.ready`). */
+export type ReadySpec =
+  | { kind: 'postgres' }
+  | { kind: 'redis' }
+  | { kind: 'http'; path: string; status?: number }
+  | { kind: 'tcp'; port?: number }
+  | { kind: 'log'; pattern: string }
+  | { kind: 'healthcheck' }
+  | { kind: 'none' };
+
+export interface DevstackServiceOptions {
+  ready?: ReadySpec;
+  /** Per-service readiness limit. */
+  timeoutMs?: number;
+}
