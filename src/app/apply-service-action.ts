@@ -4,7 +4,7 @@ import type { ContainerSpec } from '../core/container-spec.js';
 import { reuseAnonymousVolumes } from '../core/container-spec.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
-import { DevstackError, isDevstackError } from '../core/errors.js';
+import { isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HostPortPlanner, PlannedBinding } from './ports.js';
 

@@ -1,8 +1,8 @@
 // `devstack up`: build/pull, create and start the services in dependency order, wait until each is ready.
 import { containerSpecFor, type ContainerSpec } from '../core/container-spec.js';
-import { planConvergence, type ServiceAction } from '../core/convergence-plan.js';
+import { planConvergence, recreateIfImageChanged, type ServiceAction } from '../core/convergence-plan.js';
 import type { Engine, PortBinding } from '../core/engine.js';
-import { DevstackError, isDevstackError } from '../core/errors.js';
+import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { assertAcyclic, DependencyGraph, walkGraph } from '../core/graph.js';
 import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
@@ -129,6 +129,8 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
 
   const containerIds = new Map<string, string>();
   const createdThisRun: string[] = [];
+  /** The last container created for a service, even if it then failed to start (its logs explain why). */
+  const createdFor = new Map<string, string>();
   const waits = new Map<string, Promise<WaitResult>>();
   const waitFor = (name: string, condition: WaitCondition): Promise<WaitResult> => {
     const key = `${name}/${condition}`;
@@ -150,8 +152,25 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     return p;
   };
   const actions = new Map(plan.services.map((a) => [a.service, a]));
-
+  /** Why a service failed to become ready (the waiter's verdict), by service. */
   const failures = new Map<string, unknown>();
+  const waitForDependencies = async (name: string, service: ServiceConfig): Promise<void> => {
+    const results = await Promise.all(
+      Object.entries(service.dependsOn)
+        .filter(([dep]) => containerIds.has(dep))
+        .map(async ([dep, d]) => ({ dep, d, result: await waitFor(dep, d.condition) })),
+    );
+    for (const { dep, d, result } of results) {
+      if (result.ok) continue;
+      if (!d.required) {
+        onEvent({ type: 'notice', level: 'warn', service: name, message: `${name}: optional dependency ${dep} is not ready (${result.reason}); starting anyway` });
+        continue;
+      }
+      failures.set(dep, result);
+      throw new DependencyNotReady(dep);
+    }
+  };
+
   const outcomes = await walkGraph(graph, {
     direction: 'up',
     only: selected,
@@ -159,19 +178,10 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     signal,
     visit: async (name) => {
       const service = project.services[name] as ServiceConfig;
-      await imageFor(name);
-      for (const [dep, d] of Object.entries(service.dependsOn)) {
-        if (!containerIds.has(dep)) continue;
-        const result = await waitFor(dep, d.condition);
-        if (result.ok) continue;
-        if (!d.required) {
-          onEvent({ type: 'notice', level: 'warn', service: name, message: `${name}: optional dependency ${dep} is not ready (${result.reason}); starting anyway` });
-          continue;
-        }
-        failures.set(dep, result);
-        throw new DependencyNotReady(dep);
-      }
-      const action = actions.get(name) as ServiceAction;
+      // Dependencies are waited on while this service's own image builds.
+      const [imageRef] = await Promise.all([imageFor(name), waitForDependencies(name, service)]);
+      const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await engine.imageId?.(imageRef));
+      actions.set(name, action);
       const id = await applyServiceAction({
         engine,
         action,
@@ -179,7 +189,10 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
         bindings: portPlan.bindings.filter((b) => b.service === name),
         ports: deps.ports,
         onEvent,
-        onCreated: (cid) => createdThisRun.push(cid),
+        onCreated: (cid) => {
+          createdThisRun.push(cid);
+          createdFor.set(name, cid);
+        },
       });
       containerIds.set(name, id);
       if (action.kind === 'keep' || action.kind === 'start') onEvent({ type: 'service', service: name, phase: 'running' });
@@ -219,7 +232,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     for (const n of failed) onEvent({ type: 'service', service: n, phase: 'failed' });
     const notStarted = selected.filter((n) => !containerIds.has(n));
     for (const n of notStarted) onEvent({ type: 'service', service: n, phase: 'skipped' });
-    const containerId = containerIds.get(root);
+    const containerId = containerIds.get(root) ?? createdFor.get(root);
     throw await serviceFailure(
       { engine, service: root, ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
       cause,

@@ -21,8 +21,6 @@ export interface ConvergencePlan {
 export interface DesiredService {
   name: string;
   hash: string;
-  /** The image id the service should run, when known; a different one forces a recreate. */
-  imageId?: string;
   /** Dependencies declared with `restart: true`. */
   restartWith: string[];
 }
@@ -62,9 +60,7 @@ export function planConvergence(input: PlanInput): ConvergencePlan {
       ? 'forced'
       : current.labels[LABEL.configHash] !== d.hash
         ? 'config changed'
-        : d.imageId && current.imageId && d.imageId !== current.imageId
-          ? 'image changed'
-          : d.restartWith.some((dep) => recreated.has(dep))
+        : d.restartWith.some((dep) => recreated.has(dep))
             ? 'dependency recreated'
             : undefined;
     if (reason) {
@@ -82,6 +78,17 @@ export function planConvergence(input: PlanInput): ConvergencePlan {
     .map((container) => ({ kind: input.removeOrphans ? 'remove-orphan' : 'warn-orphan', container }));
 
   return { services, orphans, extras };
+}
+
+/**
+ * A container kept by the plan still runs an older image than the service's current one (rebuilt or pulled
+ * since): recreate it. Decided per service once its image is ready, so builds overlap with starting others.
+ */
+export function recreateIfImageChanged(action: ServiceAction, currentImageId: string | undefined): ServiceAction {
+  if (action.kind !== 'keep' && action.kind !== 'start') return action;
+  const running = action.container.imageId;
+  if (!currentImageId || !running || currentImageId === running) return action;
+  return { service: action.service, kind: 'recreate', container: action.container, reason: 'image changed' };
 }
 
 function byNumberThenNewest(a: ContainerInfo, b: ContainerInfo): number {

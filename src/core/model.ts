@@ -20,6 +20,8 @@ export interface Project {
   inactiveServices: string[];
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;
+  /** Non-fatal findings of the loader (unset variables, obsolete `version`, ...), each `file:line:col: ...`. */
+  warnings?: string[];
 }
 
 export interface ServiceConfig {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPlan, planConvergence } from '../../../src/core/convergence-plan.js';
+import { formatPlan, planConvergence, recreateIfImageChanged } from '../../../src/core/convergence-plan.js';
 import type { ContainerInfo } from '../../../src/core/engine.js';
 import { LABEL } from '../../../src/core/labels.js';
 
@@ -49,13 +49,17 @@ describe('planConvergence', () => {
 
   it('recreates everything when forced, removes orphans when asked, and notices a new image', () => {
     const plan = planConvergence({
-      desired: [{ name: 'a', hash: 'h', restartWith: [] }, { name: 'b', hash: 'h', imageId: 'sha256:new', restartWith: [] }],
+      desired: [{ name: 'a', hash: 'h', restartWith: [] }, { name: 'b', hash: 'h', restartWith: [] }],
       observed: [container('a', 'h'), container('b', 'h', 'running', { imageId: 'sha256:old' }), container('gone', 'h')],
       definedServices: ['a', 'b'],
       forceRecreate: false,
       removeOrphans: true,
     });
-    expect(formatPlan(plan)).toBe(['a: keep demo-a-1 (running, unchanged)', 'b: recreate demo-b-1 (image changed)', 'gone: remove orphan demo-gone-1'].join('\n'));
+    const [a, b] = plan.services;
+    expect(recreateIfImageChanged(b!, 'sha256:new')).toEqual({ service: 'b', kind: 'recreate', container: (b as { container: unknown }).container, reason: 'image changed' });
+    expect(recreateIfImageChanged(b!, 'sha256:old')).toBe(b);
+    expect(recreateIfImageChanged(a!, 'sha256:new')).toBe(a);
+    expect(formatPlan(plan)).toBe(['a: keep demo-a-1 (running, unchanged)', 'b: keep demo-b-1 (running, unchanged)', 'gone: remove orphan demo-gone-1'].join('\n'));
     const forced = planConvergence({ desired: [{ name: 'a', hash: 'h', restartWith: [] }], observed: [container('a', 'h')], definedServices: ['a'], forceRecreate: true, removeOrphans: false });
     expect(formatPlan(forced)).toBe('a: recreate demo-a-1 (forced)');
   });

@@ -1,0 +1,11 @@
+// Build step: compiles the compose-spec schema (with devstack's overlay) into a standalone validator module, so
+// devstack does not spend ~0.5 s compiling the schema with ajv on every command. Runs after tsc.
+import { writeFileSync } from 'node:fs';
+import standalone from 'ajv/dist/standalone/index.js';
+import { composeAjv, composeSchema, PRECOMPILED_VALIDATOR_FILE } from '../dist/src/compose/schema-validation.js';
+
+const ajv = composeAjv({ source: true });
+const validate = ajv.compile(composeSchema());
+const out = new URL(`../dist/src/compose/${PRECOMPILED_VALIDATOR_FILE}`, import.meta.url);
+writeFileSync(out, standalone.default(ajv, validate));
+console.log(`compiled the compose schema into ${out.pathname}`);

@@ -1,0 +1,130 @@
+// `devstack logs [SERVICE...]`: the log lines of a project's containers.
+// Without --follow, the lines of several containers are interleaved by their engine timestamps;
+// with it, they are merged as they come and following survives restarts and recreates.
+import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../core/engine.js';
+import { DevstackError } from '../core/errors.js';
+import { LABEL } from '../core/labels.js';
+import { followProjectLogs } from './logs-follow.js';
+import { compareLogTimes, parseLogTime } from './logs-time.js';
+
+export interface LogsRequest {
+  engine: Engine;
+  project: string;
+  /** Chosen services; empty = all. */
+  services: string[];
+  /** The project's services, to check the chosen ones against. */
+  knownServices: string[];
+  follow: boolean;
+  tail?: number;
+  /** RFC 3339, a date, unix seconds, or a duration back from now (`10m`). */
+  since?: string;
+  until?: string;
+  /** Whether the printer shows timestamps; the engine is always asked for them (to order lines). */
+  timestamps: boolean;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export interface ServiceLogLine {
+  service: string;
+  /** Container name. */
+  container: string;
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, from the engine. */
+  time: string;
+  text: string;
+}
+
+export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<ServiceLogLine> {
+  const chosen = chooseServices(req.services, req.knownServices);
+  const now = req.now ?? Date.now;
+  const since = req.since === undefined ? undefined : parseLogTime(req.since, now(), '--since');
+  const until = req.until === undefined ? undefined : parseLogTime(req.until, now(), '--until');
+  if (req.signal.aborted) return;
+  if (req.follow) {
+    yield* followProjectLogs({
+      engine: req.engine,
+      project: req.project,
+      services: chosen,
+      signal: req.signal,
+      now,
+      ...(req.tail !== undefined ? { tail: req.tail } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+    });
+    return;
+  }
+  const containers = serviceContainers(await req.engine.listProjectContainers(req.project), chosen);
+  const opts: LogOptions = {
+    follow: false,
+    timestamps: true,
+    ...(req.tail !== undefined ? { tail: req.tail } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
+  };
+  const sources = containers.map((c) => ({
+    service: c.labels[LABEL.service]!,
+    container: c.name,
+    records: req.engine.logs(c.id, opts, req.signal),
+  }));
+  yield* interleaveByTime(sources, req.signal);
+}
+
+/** The chosen services as a set (all known ones when none is chosen); an unknown one is an error. */
+export function chooseServices(services: string[], knownServices: string[]): Set<string> {
+  const unknown = services.filter((s) => !knownServices.includes(s));
+  if (unknown.length > 0) {
+    const list = [...knownServices].sort().join(', ') || '(none)';
+    throw new DevstackError('not-found', `No service ${unknown.map((s) => `"${s}"`).join(', ')} in this project.`, {
+      hint: `The project's services: ${list}.`,
+    });
+  }
+  return new Set(services.length > 0 ? services : knownServices);
+}
+
+/** Containers of the chosen services (no one-off runs), by service then container number. */
+export function serviceContainers(containers: ContainerInfo[], chosen: ReadonlySet<string>): ContainerInfo[] {
+  return containers
+    .filter((c) => chosen.has(c.labels[LABEL.service] ?? '') && c.labels[LABEL.oneoff] !== 'True')
+    .sort(
+      (a, b) =>
+        (a.labels[LABEL.service] ?? '').localeCompare(b.labels[LABEL.service] ?? '') ||
+        Number(a.labels[LABEL.containerNumber] ?? 0) - Number(b.labels[LABEL.containerNumber] ?? 0) ||
+        a.name.localeCompare(b.name),
+    );
+}
+
+interface LogSource {
+  service: string;
+  container: string;
+  records: AsyncIterable<LogRecord>;
+}
+
+/**
+ * Merges already-ordered sources into one sequence ordered by time (ties: source order). Holds one
+ * pending line per source, so memory does not grow with the length of the logs.
+ */
+export async function* interleaveByTime(sources: LogSource[], signal: AbortSignal): AsyncGenerator<ServiceLogLine> {
+  const iterators = sources.map((s) => s.records[Symbol.asyncIterator]());
+  try {
+    const heads = await Promise.all(iterators.map((it) => it.next()));
+    for (;;) {
+      if (signal.aborted) return;
+      let pick = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const head = heads[i]!;
+        if (head.done) continue;
+        if (pick === -1 || compareLogTimes(head.value.time ?? '', (heads[pick]!.value as LogRecord).time ?? '') < 0) {
+          pick = i;
+        }
+      }
+      if (pick === -1) return;
+      const rec = heads[pick]!.value as LogRecord;
+      const source = sources[pick]!;
+      yield { service: source.service, container: source.container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
+      heads[pick] = await iterators[pick]!.next();
+    }
+  } finally {
+    await Promise.allSettled(iterators.map((it) => it.return?.()));
+  }
+}

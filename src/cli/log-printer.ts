@@ -1,0 +1,161 @@
+// Prints log lines: `service |` prefixes aligned and coloured per service, optional timestamps,
+// or one JSON object per line. Writes with backpressure; a closed pipe (`| head`) ends it quietly.
+import type { ServiceLogLine } from '../app/logs.js';
+
+export interface LogPrinterOptions {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Every service that may appear, to pad prefixes to the longest name. */
+  services: string[];
+  timestamps: boolean;
+  /** false: `--no-log-prefix`. */
+  prefix: boolean;
+  json: boolean;
+  /** false: `--no-color`. Colour also needs a TTY and no NO_COLOR in the environment. */
+  color: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PrintResult {
+  lines: number;
+  /** The reader went away (EPIPE): not an error, the command exits 0. */
+  pipeClosed: boolean;
+}
+
+// Bright and plain cyan, yellow, green, magenta, blue: readable on dark and light terminals.
+const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
+const RESET = '\x1b[0m';
+/** Lines gathered before a write; also the backpressure step. */
+const FLUSH_BYTES = 64 * 1024;
+
+export function useColor(opts: Pick<LogPrinterOptions, 'color' | 'out' | 'env'>): boolean {
+  const env = opts.env ?? process.env;
+  return opts.color && opts.out.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+}
+
+/** A stable colour per service: the same name always gets the same colour. */
+export function serviceColor(service: string): number {
+  let hash = 0;
+  for (let i = 0; i < service.length; i++) hash = (hash * 31 + service.charCodeAt(i)) >>> 0;
+  return PALETTE[hash % PALETTE.length]!;
+}
+
+export interface LineLayout {
+  width: number;
+  color: boolean;
+  timestamps: boolean;
+  prefix: boolean;
+  json: boolean;
+}
+
+export function lineLayout(opts: LogPrinterOptions): LineLayout {
+  return {
+    width: Math.max(0, ...opts.services.map((s) => s.length)),
+    color: useColor(opts),
+    timestamps: opts.timestamps,
+    prefix: opts.prefix,
+    json: opts.json,
+  };
+}
+
+/** One printed line, with its newline. */
+export function formatLogLine(line: ServiceLogLine, layout: LineLayout): string {
+  if (layout.json) {
+    const { service, container, stream, time, text } = line;
+    return `${JSON.stringify({ service, container, stream, time, text })}\n`;
+  }
+  const stamp = layout.timestamps && line.time ? `${line.time} ` : '';
+  if (!layout.prefix) return `${stamp}${line.text}\n`;
+  const label = `${line.service.padEnd(layout.width)} |`;
+  const prefix = layout.color ? `\x1b[${serviceColor(line.service)}m${label}${RESET}` : label;
+  return `${prefix} ${stamp}${line.text}\n`;
+}
+
+export async function printLogLines(lines: AsyncIterable<ServiceLogLine>, opts: LogPrinterOptions): Promise<PrintResult> {
+  const writer = new PipeWriter(opts.out);
+  const layout = lineLayout(opts);
+  let count = 0;
+  try {
+    for await (const line of lines) {
+      if (writer.closed) break;
+      writer.add(formatLogLine(line, layout));
+      count++;
+      if (writer.pendingBytes >= FLUSH_BYTES) await writer.flush();
+    }
+    await writer.flush();
+  } finally {
+    writer.dispose();
+  }
+  return { lines: count, pipeClosed: writer.closed };
+}
+
+/**
+ * Gathers text and writes it in pieces: at FLUSH_BYTES, or once the lines stop coming for a moment
+ * (setImmediate), so a followed log appears at once and a long one is not a write per line.
+ */
+class PipeWriter {
+  closed = false;
+  pendingBytes = 0;
+  private pending: string[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: Error | undefined;
+  private readonly onError = (err: Error): void => {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED') {
+      this.closed = true;
+    } else {
+      this.failure = err;
+    }
+  };
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    out.on('error', this.onError);
+  }
+
+  add(text: string): void {
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      if (!this.failure) this.writePending();
+    });
+  }
+
+  /** Writes what is pending and waits until the stream takes more. */
+  async flush(): Promise<void> {
+    if (this.writePending()) return;
+    if (this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        this.out.off('error', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+      this.out.on('error', done);
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  dispose(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.out.off('error', this.onError);
+    // A late EPIPE after we stop listening must not crash the process.
+    this.out.on('error', () => {});
+  }
+
+  /** true when the stream can take more at once. */
+  private writePending(): boolean {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0 || this.closed) return true;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      return this.out.write(text);
+    } catch (err) {
+      this.onError(err as Error);
+      return true;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// One compose file through the per-file stages: read → YAML with positions → interpolation → schema
+// validation → include → extends. Issues of every stage are collected, not just the first.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ComposeIssue } from '../core/errors.js';
+import { ComposeError, formatLocation } from '../core/errors.js';
+import type { Node } from './node.js';
+import { resolveExtends } from './extends.js';
+import { includeReferences, mergeIncluded } from './include.js';
+import { interpolateTree } from './interpolation.js';
+import type { VariableLookup } from './interpolation.js';
+import { validateComposeTree } from './schema-validation.js';
+import { parseYamlSource } from './yaml-source.js';
+
+export interface LoadedComposeFile {
+  file: string;
+  root: Node;
+  issues: ComposeIssue[];
+}
+
+export class ComposeFileReader {
+  readonly warnings: string[] = [];
+  private readonly warnedVariables = new Set<string>();
+  private readonly validated = new Map<string, Node>();
+
+  constructor(private readonly lookup: VariableLookup) {}
+
+  /** A file ready to merge: interpolated, validated, its includes added and its extends resolved. */
+  load(file: string, includedFrom: string[] = []): LoadedComposeFile {
+    const first = this.interpolatedAndValidated(file);
+    if (first.issues.length > 0) return first;
+    const issues: ComposeIssue[] = [];
+    let root = first.root;
+    for (const ref of includeReferences(root, file)) {
+      if (ref.file === file || includedFrom.includes(ref.file)) {
+        const cycle = [...includedFrom, file, ref.file].map((f) => path.basename(f)).join(' -> ');
+        issues.push({ location: ref.location, message: `include cycle: ${cycle}` });
+      } else if (!existsSync(ref.file)) {
+        issues.push({ location: ref.location, message: `included file not found: ${ref.file}` });
+      } else {
+        const included = this.load(ref.file, [...includedFrom, file]);
+        issues.push(...included.issues);
+        if (included.issues.length === 0) root = mergeIncluded(root, included.root, ref, issues);
+      }
+    }
+    const resolved = resolveExtends(root, file, (other) => this.treeForExtends(other));
+    return { file, root: resolved.root, issues: [...issues, ...resolved.issues] };
+  }
+
+  private treeForExtends(file: string): Node {
+    const loaded = this.interpolatedAndValidated(file);
+    if (loaded.issues.length > 0) throw new ComposeError(loaded.issues);
+    return loaded.root;
+  }
+
+  private interpolatedAndValidated(file: string): LoadedComposeFile {
+    const cached = this.validated.get(file);
+    if (cached !== undefined) return { file, root: cached, issues: [] };
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+      return { file, root: { kind: 'map', entries: new Map(), loc: { file, line: 1, col: 1 } }, issues: [{ location: { file, line: 1, col: 1 }, message: `cannot read compose file: ${reason}` }] };
+    }
+    const parsed = parseYamlSource(text, file);
+    if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues };
+    const interpolated = interpolateTree(parsed.root, this.lookup);
+    for (const { name, location } of interpolated.unset) {
+      if (this.warnedVariables.has(name)) continue;
+      this.warnedVariables.add(name);
+      this.warnings.push(`${formatLocation(location)}: variable "${name}" is not set; using an empty string`);
+    }
+    const issues = [...interpolated.issues, ...validateComposeTree(interpolated.root)];
+    const version = interpolated.root.kind === 'map' ? interpolated.root.entries.get('version') : undefined;
+    if (version !== undefined) {
+      this.warnings.push(`${formatLocation(version.keyLoc)}: "version" is obsolete and ignored`);
+    }
+    if (issues.length === 0) this.validated.set(file, interpolated.root);
+    return { file, root: interpolated.root, issues };
+  }
+}

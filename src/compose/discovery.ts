@@ -1,0 +1,54 @@
+// Which compose files to load: -f files, else the first folder from cwd upwards that holds a compose
+// file, plus its matching override file.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DevstackError } from '../core/errors.js';
+
+const CANDIDATES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDES: Record<string, string[]> = {
+  'compose.yaml': ['compose.override.yaml', 'compose.override.yml'],
+  'compose.yml': ['compose.override.yml', 'compose.override.yaml'],
+  'docker-compose.yaml': ['docker-compose.override.yaml', 'docker-compose.override.yml'],
+  'docker-compose.yml': ['docker-compose.override.yml', 'docker-compose.override.yaml'],
+};
+
+export interface DiscoveredFiles {
+  /** Absolute paths, in merge order. */
+  files: string[];
+  /** The folder of the first file. */
+  projectDir: string;
+  warnings: string[];
+}
+
+export function discoverComposeFiles(cwd: string, explicit: string[] | undefined): DiscoveredFiles {
+  if (explicit !== undefined && explicit.length > 0) {
+    const files = explicit.map((f) => path.resolve(cwd, f));
+    for (const [i, file] of files.entries()) {
+      if (!isFile(file)) {
+        throw new DevstackError('usage', `compose file not found: ${explicit[i]} (${file})`, {
+          hint: 'check the path given to -f/--file',
+        });
+      }
+    }
+    return { files, projectDir: path.dirname(files[0]!), warnings: [] };
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const found = CANDIDATES.filter((name) => isFile(path.join(dir, name)));
+    const first = found[0];
+    if (first !== undefined) {
+      const warnings =
+        found.length > 1 ? [`found several compose files in ${dir} (${found.join(', ')}); using ${first}`] : [];
+      const override = OVERRIDES[first]!.find((name) => isFile(path.join(dir, name)));
+      const files = [path.join(dir, first), ...(override === undefined ? [] : [path.join(dir, override)])];
+      return { files, projectDir: dir, warnings };
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new DevstackError('usage', `no compose file found in ${cwd} or its parent folders`, {
+    hint: 'run devstack in a folder with compose.yaml, or pass -f',
+  });
+}
+
+function isFile(p: string): boolean {
+  return existsSync(p) && statSync(p).isFile();
+}

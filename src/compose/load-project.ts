@@ -1,0 +1,100 @@
+// compose files → Project: discovery, environment, per-file stages, merge, profiles, normalization.
+import os from 'node:os';
+import path from 'node:path';
+import { ComposeError } from '../core/errors.js';
+import type { ComposeIssue } from '../core/errors.js';
+import type { Project, ServiceConfig, SourceLocation } from '../core/model.js';
+import { ComposeFileReader } from './compose-file.js';
+import { discoverComposeFiles } from './discovery.js';
+import { loadProjectEnvironment } from './environment-files.js';
+import type { Node } from './node.js';
+import { child, isMap } from './node.js';
+import { mergeComposeFiles } from './merge.js';
+import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
+import { normalizeService } from './normalize/service.js';
+import { resolveProjectName } from './project-name.js';
+import { isServiceActive, enabledProfiles } from './profiles.js';
+
+export interface LoadOptions {
+  cwd: string;
+  files?: string[];
+  projectName?: string;
+  profiles?: string[];
+  envFiles?: string[];
+  environment: Record<string, string | undefined>;
+}
+
+/** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
+function composeFileVariable(environment: Record<string, string | undefined>): string[] | undefined {
+  const value = environment.COMPOSE_FILE;
+  if (value === undefined || value === '') return undefined;
+  return value.split(environment.COMPOSE_PATH_SEPARATOR ?? path.delimiter).filter((f) => f !== '');
+}
+
+export async function loadProject(opts: LoadOptions): Promise<Project> {
+  const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
+  const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles);
+  const reader = new ComposeFileReader(env.lookup);
+  const issues: ComposeIssue[] = [];
+  const trees: Node[] = [];
+  for (const file of discovered.files) {
+    const loaded = reader.load(file);
+    issues.push(...loaded.issues);
+    trees.push(loaded.root);
+  }
+  if (issues.length > 0) throw new ComposeError(issues);
+  const merged = trees.reduce((base, next) => mergeComposeFiles(base, next));
+
+  const name = resolveProjectName({
+    flag: opts.projectName,
+    environment: env.lookup('COMPOSE_PROJECT_NAME'),
+    topLevel: child(merged, 'name'),
+    projectDir: discovered.projectDir,
+  });
+  const volumes = normalizeResources(child(merged, 'volumes'), name);
+  const networks = normalizeNetworks(child(merged, 'networks'), name);
+  const profiles = enabledProfiles(opts.profiles, env.lookup('COMPOSE_PROFILES'));
+
+  const services: Record<string, ServiceConfig> = {};
+  const inactiveServices: string[] = [];
+  const dependencies: { service: string; dependency: string; location: SourceLocation }[] = [];
+  const serviceNodes = child(merged, 'services');
+  const ctx = {
+    projectDir: discovered.projectDir,
+    homeDir: opts.environment.HOME ?? os.homedir(),
+    lookup: env.lookup,
+    declaredVolumes: new Set(Object.keys(volumes)),
+    declaredNetworks: new Set(Object.keys(networks)),
+    issues,
+  };
+  const defined = new Set<string>();
+  for (const entry of isMap(serviceNodes) ? serviceNodes.entries.values() : []) {
+    defined.add(entry.key);
+    const { config, dependencyLocations } = normalizeService(entry, ctx);
+    if (config.image === undefined && config.build === undefined) {
+      issues.push({ location: entry.keyLoc, message: `service "${entry.key}" has neither an image nor a build context` });
+    }
+    if (!isServiceActive(config.profiles, profiles)) {
+      inactiveServices.push(config.name);
+      continue;
+    }
+    services[config.name] = config;
+    for (const [dependency, location] of dependencyLocations) dependencies.push({ service: config.name, dependency, location });
+  }
+  for (const { service, dependency, location } of dependencies) {
+    if (!defined.has(dependency)) {
+      issues.push({ location, message: `service "${service}" depends on undefined service "${dependency}"` });
+    }
+  }
+  if (issues.length > 0) throw new ComposeError(issues);
+  return {
+    name,
+    workingDir: discovered.projectDir,
+    composeFiles: discovered.files,
+    services,
+    inactiveServices,
+    networks,
+    volumes,
+    warnings: [...discovered.warnings, ...reader.warnings],
+  };
+}

@@ -1,0 +1,77 @@
+// environment / labels / build args in list or map form → string maps; env_file entries read first.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ComposeIssue } from '../../core/errors.js';
+import type { Node } from '../node.js';
+import { child, isMap, isSeq, scalarText } from '../node.js';
+import { keyedAsMap } from '../merge.js';
+import { parseDotenv } from '../dotenv.js';
+import type { VariableLookup } from '../interpolation.js';
+
+/** List (`KEY=v`, `KEY`) or map form → entries; `null` marks a bare key with no value. */
+export function readKeyedValues(node: Node | undefined): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (node === undefined) return out;
+  const asMap = keyedAsMap(node, 'environment');
+  if (!isMap(asMap)) return out;
+  for (const [key, entry] of asMap.entries) {
+    out.set(key, entry.value.kind === 'scalar' && entry.value.value === null ? null : (scalarText(entry.value) ?? ''));
+  }
+  return out;
+}
+
+/** A string map where bare keys take `lookup`'s value or are dropped. */
+export function resolveKeyedValues(node: Node | undefined, lookup: VariableLookup): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of readKeyedValues(node)) {
+    const resolved = value ?? lookup(key);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
+
+export interface EnvironmentContext {
+  projectDir: string;
+  lookup: VariableLookup;
+  issues: ComposeIssue[];
+}
+
+/** env_file entries (in order), then `environment`. */
+export function resolveServiceEnvironment(service: Node, ctx: EnvironmentContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const ref of envFileRefs(child(service, 'env_file'))) {
+    const file = path.resolve(ctx.projectDir, ref.path);
+    if (!existsSync(file)) {
+      if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `env file ${file} not found` });
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      ctx.issues.push({ location: ref.node.loc, message: `cannot read env file ${file}: ${(e as Error).message}` });
+      continue;
+    }
+    const parsed = parseDotenv(text, file, ctx.lookup);
+    ctx.issues.push(...parsed.issues);
+    Object.assign(env, parsed.values);
+  }
+  return Object.assign(env, resolveKeyedValues(child(service, 'environment'), ctx.lookup));
+}
+
+interface EnvFileRef {
+  path: string;
+  required: boolean;
+  node: Node;
+}
+
+function envFileRefs(node: Node | undefined): EnvFileRef[] {
+  if (node === undefined) return [];
+  const items = isSeq(node) ? node.items : [node];
+  return items.flatMap((item) => {
+    const p = isMap(item) ? scalarText(child(item, 'path')) : scalarText(item);
+    if (p === undefined) return [];
+    const required = isMap(item) ? scalarText(child(item, 'required')) !== 'false' : true;
+    return [{ path: p, required, node: item }];
+  });
+}

@@ -1,0 +1,140 @@
+// One merged service node → ServiceConfig (model.ts). Every unreadable value becomes a located issue.
+import type { ComposeIssue } from '../../core/errors.js';
+import type { DependencyCondition, DependsOn, ServiceConfig, ServiceNetwork, SourceLocation } from '../../core/model.js';
+import type { MapEntry, Node } from '../node.js';
+import { child, isMap, isSeq, scalarText } from '../node.js';
+import { keyedAsMap } from '../merge.js';
+import type { VariableLookup } from '../interpolation.js';
+import { durationOf, labelMap, normalizeBuild, normalizeHealthcheck } from './build-and-health.js';
+import { commandOf } from './command.js';
+import { normalizeDevelop, stringList } from './develop.js';
+import { parseDevstackOptions } from './devstack-options.js';
+import { resolveServiceEnvironment } from './environment.js';
+import { readOrReport } from './node-errors.js';
+import { parsePortEntry } from './ports.js';
+import { parseVolumeEntry } from './volumes.js';
+
+export interface ServiceContext {
+  projectDir: string;
+  homeDir: string;
+  lookup: VariableLookup;
+  declaredVolumes: ReadonlySet<string>;
+  declaredNetworks: ReadonlySet<string>;
+  issues: ComposeIssue[];
+}
+
+export interface NormalizedService {
+  config: ServiceConfig;
+  /** Where each depends_on key was written, for the graph checks. */
+  dependencyLocations: Map<string, SourceLocation>;
+}
+
+export function normalizeService(entry: MapEntry, ctx: ServiceContext): NormalizedService {
+  const name = entry.key;
+  const node = entry.value;
+  const at = (...rest: (string | number)[]): (string | number)[] => ['services', name, ...rest];
+  const read = <T>(key: string, fn: (n: Node) => T, fallback: T): T => {
+    const value = child(node, key);
+    return value === undefined ? fallback : readOrReport(ctx.issues, value, at(key), () => fn(value), fallback);
+  };
+  const text = (key: string): string | undefined => scalarText(child(node, key));
+  const flag = (key: string): boolean | undefined => (child(node, key) === undefined ? undefined : text(key) === 'true');
+
+  const config: ServiceConfig = {
+    name,
+    command: read('command', commandOf, undefined),
+    entrypoint: read('entrypoint', commandOf, undefined),
+    environment: resolveServiceEnvironment(node, ctx),
+    ports: listOf(node, 'ports', at, ctx, (item) => parsePortEntry(item)).flat(),
+    expose: stringList(child(node, 'expose')),
+    volumes: listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)),
+    dependsOn: {},
+    labels: labelMap(child(node, 'labels')),
+    tty: flag('tty') ?? false,
+    stdinOpen: flag('stdin_open') ?? false,
+    extraHosts: extraHostsOf(child(node, 'extra_hosts')),
+    networks: {},
+    profiles: stringList(child(node, 'profiles')),
+    devstack: read('x-devstack', parseDevstackOptions, {}),
+    source: entry.keyLoc,
+  };
+  const optional: Partial<ServiceConfig> = {
+    image: text('image'),
+    build: read('build', (b) => normalizeBuild(b, ctx.projectDir, ctx.lookup), undefined),
+    healthcheck: read('healthcheck', normalizeHealthcheck, undefined),
+    restart: text('restart'),
+    workingDir: text('working_dir'),
+    user: text('user'),
+    hostname: text('hostname'),
+    init: flag('init'),
+    privileged: flag('privileged'),
+    stopSignal: text('stop_signal'),
+    stopGracePeriodMs: read('stop_grace_period', (n) => durationOf(n, 'stop_grace_period'), undefined),
+    networkMode: text('network_mode'),
+    containerName: text('container_name'),
+    pullPolicy: text('pull_policy') as ServiceConfig['pullPolicy'],
+    develop: read('develop', (d) => normalizeDevelop(d, ctx.projectDir, ctx.lookup), undefined),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  const dependencyLocations = new Map<string, SourceLocation>();
+  config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
+  config.networks = config.networkMode === undefined ? networksOf(node, name, ctx) : {};
+  return { config, dependencyLocations };
+}
+
+function listOf<T>(
+  service: Node,
+  key: string,
+  at: (...rest: (string | number)[]) => (string | number)[],
+  ctx: ServiceContext,
+  parse: (item: Node) => T,
+): T[] {
+  const list = child(service, key);
+  if (!isSeq(list)) return [];
+  return list.items.flatMap((item, i) => readOrReport(ctx.issues, item, at(key, i), () => [parse(item)], []));
+}
+
+function dependsOnOf(node: Node | undefined, locations: Map<string, SourceLocation>): Record<string, DependsOn> {
+  const out: Record<string, DependsOn> = {};
+  if (node === undefined) return out;
+  const asMap = keyedAsMap(node, 'services.*.depends_on');
+  if (!isMap(asMap)) return out;
+  for (const [dep, entry] of asMap.entries) {
+    locations.set(dep, entry.keyLoc);
+    out[dep] = {
+      condition: (scalarText(child(entry.value, 'condition')) ?? 'service_started') as DependencyCondition,
+      required: scalarText(child(entry.value, 'required')) !== 'false',
+      restart: scalarText(child(entry.value, 'restart')) === 'true',
+    };
+  }
+  return out;
+}
+
+function networksOf(service: Node, name: string, ctx: ServiceContext): Record<string, ServiceNetwork> {
+  const node = child(service, 'networks');
+  if (node === undefined) return { default: { aliases: [] } };
+  const asMap = keyedAsMap(node, 'services.*.networks');
+  const out: Record<string, ServiceNetwork> = {};
+  if (!isMap(asMap)) return out;
+  for (const [key, entry] of asMap.entries) {
+    if (!ctx.declaredNetworks.has(key)) {
+      ctx.issues.push({ location: entry.keyLoc, message: `service "${name}" uses undefined network "${key}"` });
+      continue;
+    }
+    out[key] = { aliases: stringList(child(entry.value, 'aliases')) };
+  }
+  return out;
+}
+
+function extraHostsOf(node: Node | undefined): string[] {
+  if (node === undefined) return [];
+  if (isMap(node)) {
+    return [...node.entries.values()].flatMap((e) => {
+      const value = e.value;
+      return isSeq(value) ? value.items.map((i) => `${e.key}:${scalarText(i) ?? ''}`) : [`${e.key}:${scalarText(value) ?? ''}`];
+    });
+  }
+  return stringList(node);
+}

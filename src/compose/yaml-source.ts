@@ -1,0 +1,156 @@
+// YAML text → located node tree. Aliases are expanded, merge keys (`<<`) applied, and every
+// syntax error is reported with its file:line:col (all of them, not just the first).
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { ComposeIssue } from '../core/errors.js';
+import type { SourceLocation } from '../core/model.js';
+import type { MapEntry, MapNode, MergeTag, Node } from './node.js';
+import { mapNode } from './node.js';
+
+export interface ParsedYaml {
+  root: Node;
+  issues: ComposeIssue[];
+}
+
+/** Aliases may expand into each other; past this many expanded nodes the file is refused (alias bombs). */
+const MAX_EXPANDED_NODES = 200_000;
+
+export function parseYamlSource(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: true, merge: true, prettyErrors: false });
+  const at = (offset: number | undefined): SourceLocation => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return { file, line: pos.line, col: pos.col };
+  };
+  const issues: ComposeIssue[] = doc.errors.map((e) => ({
+    location: at(e.pos[0]),
+    message: `YAML syntax error: ${firstLine(e.message)}`,
+  }));
+  const fileStart = at(0);
+  if (issues.length > 0) return { root: mapNode(fileStart), issues };
+  if (doc.contents === null) return { root: mapNode(fileStart), issues };
+  try {
+    return { root: new NodeConverter(doc, at, issues).convert(doc.contents as YamlNode, []), issues };
+  } catch (e) {
+    if (!(e instanceof AliasLimitError)) throw e;
+    issues.push({ location: fileStart, message: `aliases expand to more than ${MAX_EXPANDED_NODES} nodes` });
+    return { root: mapNode(fileStart), issues };
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+class NodeConverter {
+  private expanded = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly at: (offset: number | undefined) => SourceLocation,
+    private readonly issues: ComposeIssue[],
+  ) {}
+
+  convert(node: YamlNode, aliasStack: YamlNode[]): Node {
+    if (++this.expanded > MAX_EXPANDED_NODES) throw new AliasLimitError();
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc) as YamlNode | undefined;
+      const loc = this.at(node.range?.[0]);
+      if (target === undefined || aliasStack.includes(target)) {
+        this.issues.push({ location: loc, message: `alias *${node.source} refers to itself or to nothing` });
+        return { kind: 'scalar', value: null, loc };
+      }
+      return this.convert(target, [...aliasStack, target]);
+    }
+    const loc = this.at(node.range?.[0]);
+    const tag = mergeTagOf(node.tag);
+    if (isScalar(node)) {
+      return withTag({ kind: 'scalar', value: scalarValue(node.value, tag), loc }, tag);
+    }
+    if (isSeq(node)) {
+      const items = node.items.map((item) =>
+        item === null ? { kind: 'scalar' as const, value: null, loc } : this.convert(item as YamlNode, aliasStack),
+      );
+      return withTag({ kind: 'seq', items, loc }, tag);
+    }
+    if (isMap(node)) return withTag(this.convertMap(node.items, loc, aliasStack), tag);
+    this.issues.push({ location: loc, message: 'unsupported YAML node' });
+    return { kind: 'scalar', value: null, loc };
+  }
+
+  private convertMap(pairs: unknown[], loc: SourceLocation, aliasStack: YamlNode[]): MapNode {
+    const out = new Map<string, MapEntry>();
+    const merged: MapEntry[] = [];
+    for (const pair of pairs) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      const keyLoc = this.at(keyNode?.range?.[0] ?? undefined) ?? loc;
+      const value: Node =
+        pair.value === null ? { kind: 'scalar', value: null, loc: keyLoc } : this.convert(pair.value as YamlNode, aliasStack);
+      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+        merged.push(...this.mergeSources(value, keyLoc));
+        continue;
+      }
+      const key = this.keyText(keyNode, keyLoc, aliasStack);
+      if (key === undefined) continue;
+      if (key === '__proto__') {
+        this.issues.push({ location: keyLoc, message: 'the key __proto__ is not allowed' });
+        continue;
+      }
+      out.set(key, { key, keyLoc, value });
+    }
+    // Explicit keys win over merged ones; earlier merge sources win over later ones.
+    const result = new Map<string, MapEntry>();
+    for (const e of merged) if (!out.has(e.key) && !result.has(e.key)) result.set(e.key, e);
+    for (const [k, e] of out) result.set(k, e);
+    return { kind: 'map', entries: result, loc };
+  }
+
+  private mergeSources(value: Node, keyLoc: SourceLocation): MapEntry[] {
+    const sources = value.kind === 'seq' ? value.items : [value];
+    const entries: MapEntry[] = [];
+    for (const source of sources) {
+      if (source.kind !== 'map') {
+        this.issues.push({ location: source.loc, message: 'merge key << expects a mapping or a list of mappings' });
+        continue;
+      }
+      entries.push(...source.entries.values());
+    }
+    if (entries.length === 0 && sources.length === 0) {
+      this.issues.push({ location: keyLoc, message: 'merge key << has nothing to merge' });
+    }
+    return entries;
+  }
+
+  private keyText(keyNode: YamlNode | null, keyLoc: SourceLocation, aliasStack: YamlNode[]): string | undefined {
+    if (keyNode === null) return '';
+    const key = this.convert(keyNode, aliasStack);
+    if (key.kind !== 'scalar') {
+      this.issues.push({ location: keyLoc, message: 'mapping keys must be plain values, not lists or mappings' });
+      return undefined;
+    }
+    return key.value === null ? 'null' : String(key.value);
+  }
+}
+
+class AliasLimitError extends Error {}
+
+function mergeTagOf(tag: string | undefined): MergeTag | undefined {
+  if (tag === '!reset') return 'reset';
+  if (tag === '!override') return 'override';
+  return undefined;
+}
+
+function withTag<T extends Node>(node: T, tag: MergeTag | undefined): T {
+  if (tag !== undefined) node.tag = tag;
+  return node;
+}
+
+function scalarValue(value: unknown, tag: MergeTag | undefined): string | number | boolean | null {
+  if (tag === 'reset' && (value === 'null' || value === '')) return null;
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return String(value);
+}

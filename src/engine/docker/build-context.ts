@@ -1,0 +1,182 @@
+// The build context as a tar stream, the way the Docker CLI makes it for the classic builder:
+// .dockerignore honoured (Docker's semantics), Dockerfile and .dockerignore always sent, file modes kept,
+// symlinks sent as symlinks — and nothing that escapes the project folder. Files are streamed one at a time.
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, opendir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import tarStream from 'tar-stream';
+import { DevstackError } from '../../core/errors.js';
+import { DockerignoreMatcher } from './dockerignore.js';
+
+export interface BuildContextRequest {
+  /** The context folder (absolute, or relative to confineTo). */
+  context: string;
+  /** Relative to the context. */
+  dockerfile: string;
+  /** The folder nothing sent may escape (the project folder). */
+  confineTo: string;
+}
+
+export interface BuildPaths {
+  /** Real path of the context folder. */
+  contextDir: string;
+  /** Real path of the Dockerfile. */
+  dockerfilePath: string;
+  /** The Dockerfile's name inside the tar (what POST /build gets as `dockerfile`). */
+  dockerfileInContext: string;
+}
+
+/** Where a Dockerfile kept outside the context (but inside the project) goes in the tar. */
+const OUTSIDE_DOCKERFILE_NAME = '.devstack.Dockerfile';
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function escapeError(what: string, where: string, confineTo: string): DevstackError {
+  return new DevstackError('compose', `${what} ${where} is outside the project folder ${confineTo}`, {
+    hint: 'Keep build contexts, Dockerfiles and the symlinks they contain inside the project folder.',
+  });
+}
+
+async function realExisting(p: string, what: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    throw new DevstackError('compose', `${what} ${p} does not exist`, {
+      hint: 'Check the build context and dockerfile paths in the compose file.',
+    });
+  }
+}
+
+/** Checks the context and Dockerfile stay inside confineTo (by `..` and by symlink); resolves their real paths. */
+export async function resolveBuildPaths(req: BuildContextRequest): Promise<BuildPaths> {
+  const confineTo = path.resolve(req.confineTo);
+  const contextAbs = path.resolve(confineTo, req.context);
+  const dockerfileAbs = path.resolve(contextAbs, req.dockerfile);
+  if (!isInside(confineTo, contextAbs)) throw escapeError('build context', contextAbs, confineTo);
+  if (!isInside(confineTo, dockerfileAbs)) throw escapeError('Dockerfile', dockerfileAbs, confineTo);
+
+  const realConfine = await realExisting(confineTo, 'project folder');
+  const contextDir = await realExisting(contextAbs, 'build context');
+  const dockerfilePath = await realExisting(dockerfileAbs, 'Dockerfile');
+  if (!isInside(realConfine, contextDir)) throw escapeError('build context', `${contextAbs} (→ ${contextDir})`, confineTo);
+  if (!isInside(realConfine, dockerfilePath)) throw escapeError('Dockerfile', `${dockerfileAbs} (→ ${dockerfilePath})`, confineTo);
+  if (!(await stat(contextDir)).isDirectory()) {
+    throw new DevstackError('compose', `build context ${contextAbs} is not a folder`);
+  }
+  const dockerfileInContext = isInside(contextDir, dockerfilePath)
+    ? path.relative(contextDir, dockerfilePath).split(path.sep).join('/')
+    : OUTSIDE_DOCKERFILE_NAME;
+  return { contextDir, dockerfilePath, dockerfileInContext };
+}
+
+async function loadMatcher(contextDir: string, dockerfileInContext: string): Promise<DockerignoreMatcher> {
+  let text = '';
+  try {
+    text = await readFile(path.join(contextDir, '.dockerignore'), 'utf8');
+  } catch {
+    // no .dockerignore: everything is sent
+  }
+  return DockerignoreMatcher.fromText(text).keeping(['.dockerignore', dockerfileInContext]);
+}
+
+interface ContextEntry {
+  /** Slash path relative to the context root. */
+  rel: string;
+  abs: string;
+  stats: Stats;
+}
+
+/** Walks the context depth-first in name order, yielding what Docker would send (ignored paths skipped). */
+async function* walkContext(root: string, matcher: DockerignoreMatcher, relDir = ''): AsyncGenerator<ContextEntry> {
+  const dir = await opendir(path.join(root, relDir));
+  const names: Dirent[] = [];
+  for await (const dirent of dir) names.push(dirent);
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const dirent of names) {
+    const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
+    const abs = path.join(root, rel);
+    const stats = await lstat(abs);
+    const excluded = matcher.isExcluded(rel);
+    if (excluded && !(stats.isDirectory() && matcher.mayReincludeUnder(rel))) continue;
+    if (!excluded) yield { rel, abs, stats };
+    if (stats.isDirectory()) yield* walkContext(root, matcher, rel);
+  }
+}
+
+async function checkSymlink(entry: ContextEntry, realConfine: string, confineTo: string): Promise<string> {
+  const target = await readlink(entry.abs);
+  let resolved: string;
+  try {
+    resolved = await realpath(entry.abs);
+  } catch {
+    resolved = path.resolve(path.dirname(entry.abs), target); // dangling: judge the path it names
+  }
+  if (!isInside(realConfine, resolved)) throw escapeError('symlink target of', `${entry.abs} (→ ${target})`, confineTo);
+  return target;
+}
+
+async function packEntry(pack: tarStream.Pack, entry: ContextEntry, linkTarget: string | undefined): Promise<void> {
+  const { stats } = entry;
+  const header = { name: entry.rel, mode: stats.mode & 0o7777, mtime: stats.mtime, uid: 0, gid: 0 };
+  if (stats.isDirectory()) {
+    await addWhole(pack, { ...header, type: 'directory' });
+  } else if (linkTarget !== undefined) {
+    await addWhole(pack, { ...header, type: 'symlink', linkname: linkTarget });
+  } else if (stats.isFile()) {
+    await addFile(pack, { ...header, type: 'file', size: stats.size }, entry.abs);
+  }
+  // sockets, fifos and devices are not sent
+}
+
+type TarHeader = Partial<tarStream.Header> & { name: string };
+
+function addWhole(pack: tarStream.Pack, header: TarHeader): Promise<void> {
+  return new Promise((resolve, reject) => pack.entry(header, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Streams one file into its tar entry (the pack applies backpressure, so memory stays flat). */
+function addFile(pack: tarStream.Pack, header: TarHeader, abs: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const source = createReadStream(abs);
+    const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
+    source.on('error', (err) => {
+      sink.destroy(err);
+      reject(err);
+    });
+    source.pipe(sink as unknown as NodeJS.WritableStream);
+  });
+}
+
+/** Throws (kind 'compose') before anything is sent when a symlink to be sent points outside the project. */
+async function checkAllSymlinks(contextDir: string, matcher: DockerignoreMatcher, realConfine: string, confineTo: string) {
+  for await (const entry of walkContext(contextDir, matcher)) {
+    if (entry.stats.isSymbolicLink()) await checkSymlink(entry, realConfine, confineTo);
+  }
+}
+
+export async function createBuildContext(req: BuildContextRequest): Promise<Readable> {
+  const paths = await resolveBuildPaths(req);
+  const confineTo = path.resolve(req.confineTo);
+  const realConfine = await realpath(confineTo);
+  const matcher = await loadMatcher(paths.contextDir, paths.dockerfileInContext);
+  await checkAllSymlinks(paths.contextDir, matcher, realConfine, confineTo);
+
+  const pack = tarStream.pack();
+  const fill = async () => {
+    for await (const entry of walkContext(paths.contextDir, matcher)) {
+      const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, realConfine, confineTo) : undefined;
+      await packEntry(pack, entry, link);
+    }
+    if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
+      const stats = await stat(paths.dockerfilePath);
+      await packEntry(pack, { rel: OUTSIDE_DOCKERFILE_NAME, abs: paths.dockerfilePath, stats }, undefined);
+    }
+    pack.finalize();
+  };
+  fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
+  return Readable.from(pack, { objectMode: false });
+}

@@ -1,0 +1,301 @@
+// The Engine port on a real Docker Engine, through dockerode. Devstack types in, devstack types out;
+// every failure leaves as a DevstackError.
+import type { Readable } from 'node:stream';
+import Dockerode from 'dockerode';
+import type {
+  BuildRequest,
+  ContainerDetails,
+  ContainerInfo,
+  ContainerRequest,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  ExecResult,
+  LogOptions,
+  LogRecord,
+  NetworkRequest,
+  ProgressSink,
+  PublishedPort,
+  VolumeRequest,
+} from '../../core/engine.js';
+import { DevstackError } from '../../core/errors.js';
+import { LABEL } from '../../core/labels.js';
+import { buildImage } from './build-image.js';
+import { dockerodeOptions, parseDockerHost } from './connect.js';
+import { execInContainer, type ExecOptions } from './container-exec.js';
+import { toCreateOptions } from './container-request.js';
+import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
+import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
+import { streamEngineEvents } from './engine-events.js';
+import { streamContainerLogs } from './logs.js';
+import { pullImage } from './pull-image.js';
+
+/** How long openEngine waits for the engine to answer a ping. */
+export const PING_LIMIT_MS = 2_000;
+
+function projectFilter(project: string): { label: string[] } {
+  return { label: [`${LABEL.project}=${project}`] };
+}
+
+/** ping and version take an abortSignal in dockerode 5; its typings do not say so. */
+interface AbortableProbes {
+  ping(opts: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(opts: { abortSignal: AbortSignal }): Promise<Dockerode.DockerVersion>;
+}
+
+function probes(docker: Dockerode): AbortableProbes {
+  return docker as unknown as AbortableProbes;
+}
+
+/** Resolves `signal` combined with a time limit; tells afterwards whether the limit was what fired. */
+function limitSignal(signal: AbortSignal | undefined, limitMs: number): { signal: AbortSignal; timedOut: () => boolean } {
+  const limit = AbortSignal.timeout(limitMs);
+  return { signal: signal ? AbortSignal.any([signal, limit]) : limit, timedOut: () => limit.aborted && !signal?.aborted };
+}
+
+export class DockerEngine implements Engine {
+  constructor(
+    private readonly docker: Dockerode,
+    /** Where the engine is, as the user would write DOCKER_HOST (for messages). */
+    readonly address: string,
+  ) {}
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toDevstackError(err, what, this.address);
+    }
+  }
+
+  /** Runs fn; a 404 (the thing is already gone) yields `fallback` instead of an error. */
+  private async callTolerating404<T>(what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+    return this.call(what, async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (isNotFound(err)) return fallback;
+        throw err;
+      }
+    });
+  }
+
+  async ping(signal?: AbortSignal): Promise<EngineInfo> {
+    const limited = limitSignal(signal, PING_LIMIT_MS * 5); // ping + version: a little more room than openEngine
+    try {
+      await probes(this.docker).ping({ abortSignal: limited.signal });
+      const v = await probes(this.docker).version({ abortSignal: limited.signal });
+      return { serverVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os };
+    } catch (err) {
+      if (limited.timedOut()) throw unreachableError(this.address, `no answer within ${(PING_LIMIT_MS * 5) / 1000} s`, err);
+      throw toDevstackError(err, 'ping the engine', this.address);
+    }
+  }
+
+  listProjectContainers(project: string): Promise<ContainerInfo[]> {
+    return this.call(`list containers of project ${project}`, async () => {
+      const list = await this.docker.listContainers({ all: true, filters: projectFilter(project) });
+      return list.map(toContainerInfo);
+    });
+  }
+
+  listPublishedPorts(): Promise<{ containerName: string; project?: string; port: PublishedPort }[]> {
+    return this.call('list published ports', async () => {
+      const list = await this.docker.listContainers({ all: true });
+      return list.flatMap((c) => {
+        const containerName = (c.Names?.[0] ?? c.Id).replace(/^\//, '');
+        const project = c.Labels?.[LABEL.project];
+        return listedPorts(c.Ports).map((port) => ({ containerName, ...(project !== undefined ? { project } : {}), port }));
+      });
+    });
+  }
+
+  inspectContainer(id: string): Promise<ContainerDetails> {
+    return this.call(`inspect container ${id}`, async () => toContainerDetails(await this.docker.getContainer(id).inspect()));
+  }
+
+  imageExists(ref: string): Promise<boolean> {
+    return this.callTolerating404(`inspect image ${ref}`, false, async () => {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    });
+  }
+
+  imageId(ref: string): Promise<string | undefined> {
+    return this.callTolerating404(`inspect image ${ref}`, undefined, async () => (await this.docker.getImage(ref).inspect()).Id);
+  }
+
+  pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void> {
+    return pullImage(this.docker, this.address, ref, opts);
+  }
+
+  buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void> {
+    return buildImage(this.docker, this.address, req, opts);
+  }
+
+  async ensureNetwork(req: NetworkRequest): Promise<{ created: boolean }> {
+    if (await this.networkExists(req.name)) return { created: false };
+    return this.call(`create network ${req.name}`, async () => {
+      try {
+        await this.docker.createNetwork({
+          Name: req.name,
+          CheckDuplicate: true,
+          Labels: req.labels,
+          ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+        });
+        return { created: true };
+      } catch (err) {
+        if (statusCodeOf(err) === 409) return { created: false }; // created meanwhile by someone else
+        throw err;
+      }
+    });
+  }
+
+  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]> {
+    return this.call(`list networks of project ${project}`, async () => {
+      const list = await this.docker.listNetworks({ filters: projectFilter(project) });
+      return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+    });
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    return this.callTolerating404(`remove network ${name}`, undefined, async () => {
+      await this.docker.getNetwork(name).remove();
+    });
+  }
+
+  networkExists(name: string): Promise<boolean> {
+    return this.callTolerating404(`inspect network ${name}`, false, async () => {
+      const info = (await this.docker.getNetwork(name).inspect()) as { Name?: string };
+      return info.Name === name; // the engine also answers to an id prefix
+    });
+  }
+
+  async ensureVolume(req: VolumeRequest): Promise<{ created: boolean }> {
+    if (await this.volumeExists(req.name)) return { created: false };
+    return this.call(`create volume ${req.name}`, async () => {
+      await this.docker.createVolume({
+        Name: req.name,
+        Labels: req.labels,
+        ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+      });
+      return { created: true };
+    });
+  }
+
+  listProjectVolumes(project: string): Promise<{ name: string; labels: Record<string, string> }[]> {
+    return this.call(`list volumes of project ${project}`, async () => {
+      const res = await this.docker.listVolumes({ filters: projectFilter(project) });
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    });
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.callTolerating404(`remove volume ${name}`, undefined, async () => {
+      await this.docker.getVolume(name).remove();
+    });
+  }
+
+  volumeExists(name: string): Promise<boolean> {
+    return this.callTolerating404(`inspect volume ${name}`, false, async () => {
+      await this.docker.getVolume(name).inspect();
+      return true;
+    });
+  }
+
+  async createContainer(req: ContainerRequest): Promise<string> {
+    const id = await this.call(`create container ${req.name}`, async () => {
+      const container = await this.docker.createContainer(toCreateOptions(req));
+      return container.id;
+    });
+    if (req.networkMode !== undefined) return id;
+    try {
+      for (const net of req.networks.slice(1)) {
+        await this.call(`connect container ${req.name} to network ${net.name}`, () =>
+          this.docker.getNetwork(net.name).connect({ Container: id, EndpointConfig: { Aliases: net.aliases } }),
+        );
+      }
+    } catch (err) {
+      await this.removeContainer(id, { force: true, removeVolumes: true }).catch(() => undefined);
+      throw err;
+    }
+    return id;
+  }
+
+  startContainer(id: string): Promise<void> {
+    return this.call(`start container ${id}`, async () => {
+      try {
+        await this.docker.getContainer(id).start();
+      } catch (err) {
+        if (statusCodeOf(err) !== 304) throw err; // 304: already running
+      }
+    });
+  }
+
+  stopContainer(id: string, timeoutS: number): Promise<void> {
+    return this.callTolerating404(`stop container ${id}`, undefined, async () => {
+      try {
+        await this.docker.getContainer(id).stop({ t: timeoutS });
+      } catch (err) {
+        if (statusCodeOf(err) !== 304) throw err; // 304: already stopped
+      }
+    });
+  }
+
+  restartContainer(id: string, timeoutS: number): Promise<void> {
+    return this.call(`restart container ${id}`, async () => {
+      await this.docker.getContainer(id).restart({ t: timeoutS });
+    });
+  }
+
+  removeContainer(id: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void> {
+    return this.callTolerating404(`remove container ${id}`, undefined, async () => {
+      try {
+        await this.docker.getContainer(id).remove({ force: opts.force, v: opts.removeVolumes });
+      } catch (err) {
+        // 409 "removal of container … is already in progress": it is going away, as asked
+        if (!(statusCodeOf(err) === 409 && /already in progress/i.test(engineMessage(err)))) throw err;
+      }
+    });
+  }
+
+  async *events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<EngineEvent> {
+    try {
+      yield* streamEngineEvents(this.docker, filter, signal);
+    } catch (err) {
+      throw toDevstackError(err, 'follow engine events', this.address);
+    }
+  }
+
+  logs(id: string, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogRecord> {
+    return streamContainerLogs(this.docker, id, opts, signal);
+  }
+
+  putArchive(id: string, destDir: string, tar: Readable): Promise<void> {
+    return this.call(`copy files into container ${id} at ${destDir}`, async () => {
+      await this.docker.getContainer(id).putArchive(tar, { path: destDir });
+    });
+  }
+
+  exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.call(`exec ${cmd.join(' ')} in container ${id}`, () => execInContainer(this.docker, id, cmd, opts));
+  }
+}
+
+/**
+ * Connects to the engine DOCKER_HOST (in `env`) names, or the default socket, and pings it within 2 s.
+ * No engine, no permission, or no answer → one DevstackError kind 'engine-unreachable' with a fix.
+ */
+export async function openEngine(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<DockerEngine> {
+  const endpoint = parseDockerHost(env);
+  const docker = new Dockerode(dockerodeOptions(endpoint));
+  const limited = limitSignal(signal, PING_LIMIT_MS);
+  try {
+    await probes(docker).ping({ abortSignal: limited.signal });
+  } catch (err) {
+    if (signal?.aborted) throw new DevstackError('interrupted', 'connect to the Docker Engine: interrupted', { cause: err });
+    if (limited.timedOut()) throw unreachableError(endpoint.address, `no answer within ${PING_LIMIT_MS / 1000} s`, err);
+    throw unreachableError(endpoint.address, connectionFailureReason(err) ?? engineMessage(err), err);
+  }
+  return new DockerEngine(docker, endpoint.address);
+}

@@ -1,0 +1,155 @@
+// Host ports for a project's published container ports: declared ports when free, else the next free
+// one above (remembered for next time), or an error under --strict-ports.
+import type { Engine } from '../../core/engine.js';
+import { DevstackError } from '../../core/errors.js';
+import type { ServiceConfig } from '../../core/model.js';
+import { HIGHEST_PORT, planPorts, type PortProtocol, type PortTakenLookup, type RequestedBinding } from '../../core/port-plan.js';
+import { LABEL } from '../../core/labels.js';
+import { checkHostPort, describeHostPortHolder } from './host-port-check.js';
+import { PortMemory } from './port-memory.js';
+
+export interface HostPortRequest {
+  project: string;
+  services: ServiceConfig[];
+  strict: boolean;
+  resetMemory: boolean;
+  stateDir: string;
+  signal?: AbortSignal;
+}
+
+export interface PlannedBinding {
+  service: string;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostIp: string;
+  hostPort: number;
+  declaredHostPort?: number;
+}
+
+export interface HostPortPlan {
+  bindings: PlannedBinding[];
+  remaps: { service: string; declared: number; effective: number; holder: string }[];
+  notices: string[];
+}
+
+/** How many ports above a taken one are checked per round before planning again. */
+const CHECK_WINDOW = 16;
+const MAX_ROUNDS = 64;
+const CHECK_CONCURRENCY = 16;
+
+export async function planHostPorts(engine: Engine, req: HostPortRequest): Promise<HostPortPlan> {
+  const memory = new PortMemory(req.stateDir);
+  if (req.resetMemory) await memory.forget(req.project);
+  const remembered = await memory.read(req.project);
+  const requested = requestedBindings(req.services);
+
+  const [published, ownContainers, otherProjects] = await Promise.all([
+    engine.listPublishedPorts(),
+    engine.listProjectContainers(req.project),
+    memory.portsOfOtherProjects(req.project),
+  ]);
+  const foreign = new Map<string, string>();
+  for (const entry of published) {
+    if (entry.project === req.project) continue;
+    foreign.set(portKey(entry.port.protocol, entry.port.hostPort), `published by container ${entry.containerName}`);
+  }
+  const own = new Map<string, { service: string; containerPort: number; name: string }>();
+  for (const container of ownContainers) {
+    const service = container.labels[LABEL.service] ?? '';
+    for (const port of container.ports) {
+      if (port.hostPort > 0) own.set(portKey(port.protocol, port.hostPort), { service, containerPort: port.containerPort, name: container.name });
+    }
+  }
+
+  // Host checks are I/O; the planner is pure. Check what it asks about, plan again until it asks nothing new.
+  const host = new Map<string, string | false>();
+  const unchecked = new Set<string>();
+  const isTaken: PortTakenLookup = (port, protocol, binding) => {
+    const key = portKey(protocol, port);
+    const ours = own.get(key);
+    if (ours) {
+      // Our own container's docker-proxy holds it: free for the same service and container port.
+      if (ours.service === binding.service && ours.containerPort === binding.containerPort) return false;
+      return `published by container ${ours.name}`;
+    }
+    const holder = foreign.get(key) ?? otherProjects.get(key) ?? host.get(key);
+    if (holder !== undefined) return holder;
+    // Not checked yet: pretend free so the planner stops here; it is checked and the plan made again.
+    unchecked.add(key);
+    return false;
+  };
+  const checkPorts = async (keys: string[]) => {
+    // A few at a time: each check opens sockets, and too many at once fail with EMFILE (read as "taken").
+    for (let start = 0; start < keys.length; start += CHECK_CONCURRENCY) {
+      await Promise.all(
+        keys.slice(start, start + CHECK_CONCURRENCY).map(async (key) => {
+          const [protocol, portText] = key.split('/') as [PortProtocol, string];
+          const port = Number(portText);
+          const check = await checkHostPort(port, protocol);
+          host.set(key, check.free ? false : await describeHostPortHolder(port, protocol));
+        }),
+      );
+    }
+  };
+
+  let plan = planPorts({ bindings: requested, isTaken, remembered, strict: req.strict });
+  for (let round = 0; unchecked.size > 0; round++) {
+    req.signal?.throwIfAborted();
+    if (round === MAX_ROUNDS) throw new DevstackError('internal', 'host port planning did not settle');
+    const toCheck = new Set<string>();
+    for (const key of unchecked) {
+      const [protocol, portText] = key.split('/') as [PortProtocol, string];
+      for (let port = Number(portText); port < Number(portText) + CHECK_WINDOW && port <= HIGHEST_PORT; port++) {
+        if (!host.has(portKey(protocol, port))) toCheck.add(portKey(protocol, port));
+      }
+    }
+    unchecked.clear();
+    await checkPorts([...toCheck]);
+    plan = planPorts({ bindings: requested, isTaken, remembered, strict: req.strict });
+  }
+
+  if (plan.errors.length === 1) throw plan.errors[0];
+  if (plan.errors.length > 1) {
+    throw new DevstackError('port', `${plan.errors.length} host ports are taken`, {
+      hint: plan.errors[0]?.hint ?? 'free them or drop --strict-ports',
+      details: plan.errors.map((e) => e.message),
+    });
+  }
+
+  if (!req.strict) {
+    // Keep what was remembered for services not planned this time (`up api` must not forget `db`).
+    const planned = new Set(requested.map((b) => b.service));
+    const kept = Object.fromEntries(Object.entries(remembered).filter(([key]) => !planned.has(key.slice(0, key.indexOf('/')))));
+    await memory.write(req.project, { ...kept, ...plan.remember });
+  }
+  return { bindings: plan.bindings, remaps: plan.remaps, notices: plan.notices };
+}
+
+/** For the "port is already allocated" race: the next port above the lost one that is free on the host now. */
+export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>): Promise<number> {
+  if (binding.hostPort === 0) return 0;
+  for (let port = binding.hostPort + 1; port <= HIGHEST_PORT; port++) {
+    if (alsoTaken.has(port)) continue;
+    if ((await checkHostPort(port, binding.protocol)).free) return port;
+  }
+  throw new DevstackError('port', `no free host port above ${binding.hostPort} for service ${binding.service}`, {
+    hint: 'free a port or publish another one',
+  });
+}
+
+/** The compose `ports:` of each service, in order (services in the order given). */
+export function requestedBindings(services: ServiceConfig[]): RequestedBinding[] {
+  return services.flatMap((service) =>
+    service.ports.map((port) => ({
+      service: service.name,
+      containerPort: port.target,
+      protocol: port.protocol,
+      ...(port.hostIp === undefined || port.hostIp === '' ? {} : { hostIp: port.hostIp }),
+      ...(port.published === undefined ? {} : { hostPort: port.published }),
+    })),
+  );
+}
+
+function portKey(protocol: PortProtocol, port: number): string {
+  return `${protocol}/${port}`;
+}

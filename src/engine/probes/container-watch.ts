@@ -1,0 +1,153 @@
+// What one container is doing while we wait for it: one inspect at the start, then engine events
+// (start, die, health_status, destroy). No polling loop; `refresh()` is an explicit extra inspect.
+import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
+import { isDevstackError } from '../../core/errors.js';
+
+export interface ObservedContainer {
+  status: ContainerStatus | 'removed';
+  health: HealthStatus;
+  /** Set once the container has exited. */
+  exitCode: number | null;
+}
+
+/** Read-only view for probes that judge the container itself (running, healthcheck). */
+export interface ContainerStateSource {
+  readonly current: ObservedContainer;
+}
+
+export class ContainerWatch implements ContainerStateSource {
+  private state: ObservedContainer = { status: 'created', health: 'none', exitCode: null };
+  private eventCount = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly stop = new AbortController();
+
+  private constructor(
+    private readonly engine: Engine,
+    readonly containerId: string,
+  ) {}
+
+  /** Subscribes to the project's events first, then inspects once (an event may already have passed). */
+  static async open(engine: Engine, project: string, containerId: string, signal: AbortSignal): Promise<ContainerWatch> {
+    const watch = new ContainerWatch(engine, containerId);
+    const onAbort = () => watch.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    watch.stop.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+    watch.follow(engine.events({ project }, watch.stop.signal));
+    try {
+      await watch.refresh();
+    } catch (error) {
+      watch.close();
+      throw error;
+    }
+    return watch;
+  }
+
+  get current(): ObservedContainer {
+    return this.state;
+  }
+
+  /**
+   * Inspects now. An event that arrives during the inspect may be newer than its snapshot: then inspect
+   * again (the second snapshot is taken after that event), and apply the last one regardless after 3 tries.
+   */
+  async refresh(): Promise<ContainerDetails | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const countBefore = this.eventCount;
+      let details: ContainerDetails;
+      try {
+        details = await this.engine.inspectContainer(this.containerId);
+      } catch (error) {
+        if (isDevstackError(error) && error.kind === 'not-found') {
+          this.update({ ...this.state, status: 'removed' });
+          return undefined;
+        }
+        throw error;
+      }
+      if (this.eventCount === countBefore || attempt === 3) {
+        this.update({
+          status: details.status,
+          health: details.health,
+          exitCode: details.status === 'exited' || details.status === 'dead' ? details.exitCode : null,
+        });
+        return details;
+      }
+    }
+  }
+
+  /** Resolves at the next change, after `ms`, or when `signal` aborts — whichever is first. */
+  changeOrDelay(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.listeners.add(done);
+      signal.addEventListener('abort', done, { once: true });
+      if (signal.aborted) done();
+    });
+  }
+
+  close(): void {
+    this.stop.abort();
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private follow(events: AsyncIterable<EngineEvent>): void {
+    const iterator = events[Symbol.asyncIterator]();
+    const loop = async () => {
+      try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          const event = next.value;
+          if (event.type === 'container' && sameContainer(event.id, this.containerId)) this.applyEvent(event);
+        }
+      } catch {
+        // The event stream ended (abort, engine gone): keep the last known state; the waiter re-inspects at its limit.
+      }
+    };
+    void loop();
+  }
+
+  private applyEvent(event: EngineEvent): void {
+    this.eventCount += 1;
+    const next = applyContainerEvent(this.state, event);
+    if (next !== this.state) this.update(next);
+  }
+
+  private update(next: ObservedContainer): void {
+    this.state = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** The container state after one of its events; the same object when the event changes nothing we track. */
+export function applyContainerEvent(state: ObservedContainer, event: EngineEvent): ObservedContainer {
+  const action = event.action;
+  if (action.startsWith('health_status')) {
+    const health = action.slice(action.indexOf(':') + 1).trim();
+    if (health === 'healthy' || health === 'unhealthy' || health === 'starting') return { ...state, health };
+    return state;
+  }
+  switch (action) {
+    case 'create':
+      return { ...state, status: 'created' };
+    case 'start':
+    case 'restart':
+    case 'unpause':
+      return { status: 'running', health: state.health === 'none' ? 'none' : 'starting', exitCode: null };
+    case 'pause':
+      return { ...state, status: 'paused' };
+    case 'die':
+      return { ...state, status: 'exited', exitCode: event.exitCode ?? null };
+    case 'destroy':
+      return { ...state, status: 'removed' };
+    default:
+      return state;
+  }
+}
+
+function sameContainer(eventId: string, containerId: string): boolean {
+  return eventId === containerId || eventId.startsWith(containerId) || containerId.startsWith(eventId);
+}

@@ -1,0 +1,56 @@
+// From a ReadySpec and the container as inspected to the probe that asks the right question at the right address.
+import type { ContainerDetails, Engine } from '../../core/engine.js';
+import type { ReadySpec, ServiceConfig } from '../../core/model.js';
+import { defaultProbePort, postgresSettingsFromEnv } from '../../core/readiness.js';
+import type { ContainerStateSource } from './container-watch.js';
+import { createHealthcheckProbe } from './healthcheck.js';
+import { createHttpProbe } from './http.js';
+import { createLogProbe } from './log.js';
+import { createPostgresProbe } from './postgres.js';
+import type { ReadinessProbe } from './probe.js';
+import { resolveProbeEndpoint } from './probe-endpoint.js';
+import { createRedisProbe } from './redis.js';
+import { createRunningProbe } from './running.js';
+import { createTcpProbe } from './tcp.js';
+
+export interface ProbeContext {
+  engine: Engine;
+  project: string;
+  service: ServiceConfig;
+  containerId: string;
+  /** The container as inspected after start: published ports, network IPs, environment. */
+  details: ContainerDetails;
+  container: ContainerStateSource;
+}
+
+/** The probe, or why none can be built yet (no address: not started, no port known). */
+export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: ReadinessProbe } | { unavailable: string; fatal: boolean } {
+  switch (spec.kind) {
+    case 'none':
+      return { probe: createRunningProbe(ctx.container) };
+    case 'healthcheck':
+      return { probe: createHealthcheckProbe(ctx.container) };
+    case 'log':
+      return { probe: createLogProbe({ engine: ctx.engine, containerId: ctx.containerId, pattern: spec.pattern }) };
+    default:
+      break;
+  }
+  const port = defaultProbePort(spec, ctx.service);
+  if (port === undefined) {
+    return { unavailable: `no port to probe: ${ctx.service.name} neither publishes nor exposes a tcp port`, fatal: true };
+  }
+  const endpoint = resolveProbeEndpoint(ctx.details, port, ctx.project);
+  if (!endpoint) return { unavailable: `container port ${port} has no host address yet`, fatal: false };
+  // The container's own environment is what its entrypoint used; the compose model is the fallback.
+  const env = { ...ctx.service.environment, ...ctx.details.env };
+  switch (spec.kind) {
+    case 'postgres':
+      return { probe: createPostgresProbe({ endpoint, ...postgresSettingsFromEnv(env) }) };
+    case 'redis':
+      return { probe: createRedisProbe({ endpoint, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) }) };
+    case 'http':
+      return { probe: createHttpProbe({ endpoint, path: spec.path, ...(spec.status === undefined ? {} : { status: spec.status }) }) };
+    case 'tcp':
+      return { probe: createTcpProbe({ endpoint }) };
+  }
+}

@@ -1,0 +1,59 @@
+// Postgres is ready when a fresh TCP session authenticates and answers `SELECT 1`.
+// Safe against the official image's first start: its init server listens on the Unix socket only,
+// so no TCP session (published port or container IP) succeeds until the real server is up.
+import pg from 'pg';
+import type { PostgresConnectionSettings } from '../../core/readiness.js';
+import { describeError, formatEndpoint, notReady, raceAbort, READY, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
+
+export interface PostgresProbeOptions extends PostgresConnectionSettings {
+  endpoint: ProbeEndpoint;
+  /** Limit for the TCP connect + startup handshake of one attempt. */
+  connectTimeoutMs?: number;
+}
+
+/** SQLSTATEs that mean "a server answered, but not the one (or not yet the state) we wait for". */
+const NOT_YET_CODES: Record<string, string> = {
+  '28P01': 'authentication failed',
+  '28000': 'authorization rejected',
+  '3D000': 'database does not exist yet',
+  '57P03': 'server is starting up',
+  '57P01': 'server is shutting down',
+};
+
+export function createPostgresProbe(options: PostgresProbeOptions): ReadinessProbe {
+  const where = formatEndpoint(options.endpoint);
+  return {
+    description: `postgres SELECT 1 at ${where} as ${options.user}/${options.database}`,
+    async attempt(signal: AbortSignal): Promise<ProbeOutcome> {
+      const client = new pg.Client({
+        host: options.endpoint.host,
+        port: options.endpoint.port,
+        user: options.user,
+        password: options.password,
+        database: options.database,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 1000,
+      });
+      // A dropped connection is reported through the attempt; an 'error' event must not crash us.
+      client.on('error', () => {});
+      try {
+        await raceAbort(client.connect(), signal);
+        await raceAbort(client.query('SELECT 1'), signal);
+        return READY;
+      } catch (error) {
+        return notReady(describePostgresError(error, where));
+      } finally {
+        void client.end().catch(() => {});
+      }
+    },
+  };
+}
+
+/** Keeps the server's own words (`password authentication failed for user "app"`) in the reason. */
+export function describePostgresError(error: unknown, where: string): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code in NOT_YET_CODES) {
+    return `${(error as Error).message} (SQLSTATE ${code}: ${NOT_YET_CODES[code]})`;
+  }
+  if (code === 'ECONNREFUSED') return `connection refused at ${where}`;
+  return `${describeError(error)} at ${where}`;
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { down } from '../../../src/app/down.js';
+import type { HostPortPlanner, WaitForService, WaitResult } from '../../../src/app/ports.js';
+import { up, type UpRequest } from '../../../src/app/up.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import type { StackEvent } from '../../../src/core/events.js';
+import type { Project } from '../../../src/core/model.js';
+import { project, service } from '../core/fixtures.js';
+import { FakeEngine } from '../fakes/fake-engine.js';
+
+const noRemaps: HostPortPlanner = {
+  plan: async (_e, req) => ({
+    bindings: req.services.flatMap((s) => s.ports.map((p) => ({ service: s.name, containerPort: p.target, protocol: p.protocol, hostIp: '127.0.0.1', hostPort: p.published ?? 0 }))),
+    remaps: [],
+    notices: [],
+  }),
+  pickReplacement: async (b) => b.hostPort + 1,
+};
+
+const readyAfter = (ms: number, failing: Record<string, WaitResult> = {}): WaitForService => async (req) => {
+  await new Promise((r) => setTimeout(r, ms));
+  return failing[req.service.name] ?? { ok: true, probe: 'fake', elapsedMs: ms, attempts: 1 };
+};
+
+const healthy = { condition: 'service_healthy' as const, required: true, restart: false };
+const seedProject = (): Project =>
+  project([
+    service('postgres', { image: 'pgvector/pgvector:pg16', ports: [{ target: 5432, published: 5437, protocol: 'tcp' }] }),
+    service('redis', { image: 'redis:7-alpine' }),
+    service('backend', { image: undefined, build: { context: '/p/backend', dockerfile: 'Dockerfile.dev', args: {}, labels: {} }, dependsOn: { postgres: healthy, redis: { ...healthy, condition: 'service_started' } } }),
+    service('frontend', { image: undefined, build: { context: '/p/frontend', dockerfile: 'Dockerfile.dev', args: {}, labels: {} } }),
+  ]);
+
+function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}): UpRequest {
+  return {
+    project: p, services: [], forceRecreate: false, removeOrphans: false, build: false, strictPorts: false, resetPorts: false,
+    waitTimeoutMs: 10_000, stateDir: '/tmp/unused', signal: new AbortController().signal, onEvent: (e) => events.push(e), ...over,
+  };
+}
+
+function engineWithImages(): FakeEngine {
+  const e = new FakeEngine();
+  e.images.add('pgvector/pgvector:pg16');
+  e.images.add('redis:7-alpine');
+  return e;
+}
+
+describe('up (fake engine)', () => {
+  it('builds what it must, starts in dependency order, and re-up changes nothing', async () => {
+    const engine = engineWithImages();
+    const events: StackEvent[] = [];
+    const p = seedProject();
+    const result = await up(request(p, events), { engine, ports: noRemaps, waitForService: readyAfter(5) });
+    expect(Object.fromEntries(result.services.map((s) => [s.service, s.action]))).toEqual({ backend: 'create', frontend: 'create', postgres: 'create', redis: 'create' });
+    expect(events).toContainEqual({ type: 'service', service: 'postgres', phase: 'ready', detail: 'fake' });
+    expect(engine.calls).toContain('build demo-backend');
+    expect(engine.calls).toContain('build demo-frontend');
+    expect(engine.calls.indexOf('start demo-backend-1')).toBeGreaterThan(engine.calls.indexOf('start demo-postgres-1'));
+    expect(engine.calls.indexOf('start demo-backend-1')).toBeGreaterThan(engine.calls.indexOf('start demo-redis-1'));
+    expect(engine.calls).toContain('network create demo_default');
+
+    engine.calls.length = 0;
+    const again = await up(request(p, []), { engine, ports: noRemaps, waitForService: readyAfter(1) });
+    expect(again.services.every((s) => s.action === 'keep')).toBe(true);
+    expect(engine.calls.filter((c) => /^(create|start|stop|rm|build)/.test(c))).toEqual([]);
+  });
+
+  it('recreates only the changed service', async () => {
+    const engine = engineWithImages();
+    const p = seedProject();
+    await up(request(p, []), { engine, ports: noRemaps, waitForService: readyAfter(1) });
+    engine.calls.length = 0;
+    (p.services.redis as { environment: Record<string, string> }).environment = { CHANGED: '1' };
+    const r = await up(request(p, []), { engine, ports: noRemaps, waitForService: readyAfter(1) });
+    expect(r.services.find((s) => s.service === 'redis')?.action).toBe('recreate');
+    expect(r.services.filter((s) => s.action === 'keep').map((s) => s.service).sort()).toEqual(['backend', 'frontend', 'postgres']);
+  });
+
+  it('fails naming the service and why; dependents are not started', async () => {
+    const engine = engineWithImages();
+    const events: StackEvent[] = [];
+    const failing = { postgres: { ok: false as const, probe: 'postgres', elapsedMs: 1200, reason: 'exited' as const, exitCode: 1, lastError: 'password authentication failed for user "app"' } };
+    const err = await up(request(seedProject(), events), { engine, ports: noRemaps, waitForService: readyAfter(2, failing) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DevstackError);
+    const e = err as DevstackError;
+    expect(e.kind).toBe('service-failed');
+    expect(e.message).toMatch(/^postgres exited with code 1/);
+    expect(e.details.join('\n')).toContain('password authentication failed for user "app"');
+    expect(e.details.join('\n')).toContain('not started because they depend on it: backend');
+    expect(engine.calls).not.toContain('create demo-backend-1');
+    expect(events).toContainEqual({ type: 'service', service: 'backend', phase: 'skipped' });
+  });
+
+  it('a container that fails to start is reported with its log lines', async () => {
+    const engine = engineWithImages();
+    engine.failStart.add('redis');
+    const err = (await up(request(seedProject(), []), { engine, ports: noRemaps, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
+    expect(err.message).toContain('redis: container demo-redis-1 failed to start');
+    expect(err.details.join('\n')).toContain('| fatal: cannot start');
+    expect(err.details.join('\n')).toContain('backend');
+  });
+
+  it('on Ctrl-C stops what this run started and says interrupted', async () => {
+    const engine = engineWithImages();
+    const ctl = new AbortController();
+    const wait: WaitForService = async (req) => {
+      if (req.service.name === 'postgres') ctl.abort();
+      return { ok: false, probe: 'fake', elapsedMs: 1, reason: 'aborted' };
+    };
+    const err = (await up(request(seedProject(), [], { signal: ctl.signal }), { engine, ports: noRemaps, waitForService: wait }).catch((e: unknown) => e)) as DevstackError;
+    expect(err.kind).toBe('interrupted');
+    expect(engine.calls).toContain('stop demo-postgres-1');
+    expect(engine.calls).not.toContain('create demo-backend-1');
+  });
+
+  it('rejects an unknown service listing the known ones', async () => {
+    const err = (await up(request(seedProject(), [], { services: ['db'] }), { engine: engineWithImages(), ports: noRemaps, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
+    expect(err.kind).toBe('not-found');
+    expect(err.hint).toBe('Services in this project: backend, frontend, postgres, redis.');
+  });
+});
+
+describe('down (fake engine)', () => {
+  it('removes containers dependents-first and the network; volumes only when confirmed', async () => {
+    const engine = engineWithImages();
+    const p = seedProject();
+    p.volumes.pgdata = { name: 'demo_pgdata', external: false, labels: {} };
+    (p.services.postgres as { volumes: unknown[] }).volumes = [{ type: 'volume', source: 'pgdata', target: '/data', readOnly: false }];
+    await up(request(p, []), { engine, ports: noRemaps, waitForService: readyAfter(1) });
+    engine.volumes.set('someone_elses', { 'com.docker.compose.project': 'other' });
+    engine.calls.length = 0;
+    const base = { projectName: 'demo', services: p.services, stopTimeoutS: 1, signal: new AbortController().signal, onEvent: () => {} };
+    await expect(down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => false }, engine)).rejects.toThrow(/not confirmed/);
+    expect(engine.containers.size).toBe(4);
+    const r = await down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => true }, engine);
+    expect(r.volumes).toEqual(['demo_pgdata']);
+    expect(engine.volumes.has('someone_elses')).toBe(true);
+    expect(engine.calls.indexOf('stop demo-backend-1')).toBeLessThan(engine.calls.indexOf('stop demo-postgres-1'));
+    expect(engine.containers.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
+  });
+});

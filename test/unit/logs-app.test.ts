@@ -1,0 +1,133 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { streamProjectLogs, type ServiceLogLine } from '../../src/app/logs.js';
+import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../src/cli/log-printer.js';
+import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../src/core/engine.js';
+import { DevstackError } from '../../src/core/errors.js';
+import { LABEL } from '../../src/core/labels.js';
+
+function container(id: string, service: string, extra: Record<string, string> = {}): ContainerInfo {
+  return {
+    id,
+    name: `demo-${service}-1`,
+    image: 'img',
+    status: 'exited',
+    labels: { [LABEL.project]: 'demo', [LABEL.service]: service, [LABEL.containerNumber]: '1', ...extra },
+    ports: [],
+    createdAt: 0,
+  };
+}
+
+function fakeEngine(containers: ContainerInfo[], logs: Record<string, LogRecord[]>, seen: LogOptions[] = []): Engine {
+  return {
+    listProjectContainers: async () => containers,
+    logs: async function* (id: string, opts: LogOptions) {
+      seen.push(opts);
+      yield* logs[id] ?? [];
+    },
+  } as unknown as Engine;
+}
+
+const t = (n: number): string => `2024-05-01T10:00:00.${String(n).padStart(9, '0')}Z`;
+
+async function collect(lines: AsyncIterable<ServiceLogLine>): Promise<ServiceLogLine[]> {
+  const out: ServiceLogLine[] = [];
+  for await (const l of lines) out.push(l);
+  return out;
+}
+
+describe('streamProjectLogs without follow', () => {
+  it('interleaves containers by timestamp and always asks the engine for timestamps', async () => {
+    const seen: LogOptions[] = [];
+    const engine = fakeEngine(
+      [container('b', 'web'), container('a', 'db'), container('x', 'db', { [LABEL.oneoff]: 'True' })],
+      {
+        a: [{ stream: 'stdout', time: t(1), text: 'db 1' }, { stream: 'stdout', time: t(4), text: 'db 4' }],
+        b: [{ stream: 'stderr', time: t(2), text: 'web 2' }, { stream: 'stdout', time: t(3), text: 'web 3' }],
+        x: [{ stream: 'stdout', time: t(0), text: 'one-off run' }],
+      },
+      seen,
+    );
+    const lines = await collect(
+      streamProjectLogs({
+        engine, project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, tail: 5, since: '10m',
+        timestamps: false, signal: new AbortController().signal, now: () => 1714557600_000,
+      }),
+    );
+    expect(lines.map((l) => l.text)).toEqual(['db 1', 'web 2', 'web 3', 'db 4']);
+    expect(lines[1]).toEqual({ service: 'web', container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
+    expect(seen).toEqual([
+      { follow: false, timestamps: true, tail: 5, since: 1714557000 },
+      { follow: false, timestamps: true, tail: 5, since: 1714557000 },
+    ]);
+  });
+
+  it('refuses an unknown service, listing the project’s services', async () => {
+    const engine = fakeEngine([], {});
+    const run = collect(
+      streamProjectLogs({ engine, project: 'demo', services: ['wbe'], knownServices: ['web', 'db'], follow: false, timestamps: false, signal: new AbortController().signal }),
+    );
+    await expect(run).rejects.toBeInstanceOf(DevstackError);
+    await expect(run).rejects.toMatchObject({ kind: 'not-found', hint: "The project's services: db, web." });
+  });
+});
+
+describe('log printer', () => {
+  const line: ServiceLogLine = { service: 'db', container: 'demo-db-1', stream: 'stdout', time: t(1), text: 'ready' };
+  const base = { services: ['db', 'backend'], timestamps: false, prefix: true, json: false, color: true };
+
+  it('pads prefixes to the longest service name, colours only on a TTY without NO_COLOR', () => {
+    const plain = lineLayout({ ...base, out: new PassThrough() });
+    expect(formatLogLine(line, plain)).toBe('db      | ready\n');
+    const tty = Object.assign(new PassThrough(), { isTTY: true });
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {} }))).toBe(`\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`);
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: { NO_COLOR: '1' } }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {}, color: false }))).toBe('db      | ready\n');
+  });
+
+  it('shows timestamps, drops the prefix, or writes JSON', () => {
+    const out = new PassThrough();
+    expect(formatLogLine(line, lineLayout({ ...base, out, timestamps: true }))).toBe(`db      | ${t(1)} ready\n`);
+    expect(formatLogLine(line, lineLayout({ ...base, out, prefix: false }))).toBe('ready\n');
+    expect(JSON.parse(formatLogLine(line, lineLayout({ ...base, out, json: true })))).toEqual(line);
+  });
+
+  it('ends quietly when the reader closes the pipe (EPIPE)', async () => {
+    let written = 0;
+    const out = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, cb) {
+        written++;
+        if (written > 2) {
+          const err = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+          cb(err);
+          return;
+        }
+        cb();
+      },
+    });
+    async function* endless(): AsyncGenerator<ServiceLogLine> {
+      for (let i = 0; ; i++) yield { ...line, text: `line ${i} ${'x'.repeat(100)}` };
+    }
+    const result = await printLogLines(endless(), { ...base, out });
+    expect(result.pipeClosed).toBe(true);
+  });
+
+  it('prints every line in order through backpressure', async () => {
+    const chunks: string[] = [];
+    const out = new Writable({
+      highWaterMark: 16,
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        setTimeout(cb, 0);
+      },
+    });
+    async function* many(): AsyncGenerator<ServiceLogLine> {
+      for (let i = 0; i < 20000; i++) yield { ...line, text: String(i) };
+    }
+    const result = await printLogLines(many(), { ...base, out, prefix: false });
+    expect(result).toEqual({ lines: 20000, pipeClosed: false });
+    await new Promise((r) => out.end(r));
+    expect(chunks.join('').split('\n').slice(0, -1)).toEqual(Array.from({ length: 20000 }, (_, i) => String(i)));
+  });
+});
