@@ -6,7 +6,7 @@ import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
 import { isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
-import type { HostPortPlanner, PlannedBinding } from './ports.js';
+import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 
 const PORT_RACE_RETRIES = 3;
 const DEFAULT_STOP_TIMEOUT_S = 10;

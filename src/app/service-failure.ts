@@ -2,7 +2,7 @@
 // log lines, and who was waiting on it.
 import type { Engine } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
-import type { WaitResult } from './ports.js';
+import type { WaitResult } from '../core/service-wait.js';
 
 const LOG_TAIL_LINES = 30;
 

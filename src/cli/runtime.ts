@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../core/engine.js';
 import type { Project } from '../core/model.js';
-import type { HostPortPlanner, WaitForService } from '../app/ports.js';
+import type { HostPortPlanner } from '../core/host-port-plan.js';
+import type { WaitForService } from '../core/service-wait.js';
 
 export interface ProjectFlags {
   file?: string[];

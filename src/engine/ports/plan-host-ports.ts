@@ -2,35 +2,14 @@
 // one above (remembered for next time), or an error under --strict-ports.
 import type { Engine } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
+import type { HostPortPlan, HostPortRequest, PlannedBinding } from '../../core/host-port-plan.js';
 import type { ServiceConfig } from '../../core/model.js';
 import { HIGHEST_PORT, planPorts, type PortProtocol, type PortTakenLookup, type RequestedBinding } from '../../core/port-plan.js';
 import { LABEL } from '../../core/labels.js';
 import { checkHostPort, describeHostPortHolder } from './host-port-check.js';
 import { PortMemory } from './port-memory.js';
 
-export interface HostPortRequest {
-  project: string;
-  services: ServiceConfig[];
-  strict: boolean;
-  resetMemory: boolean;
-  stateDir: string;
-  signal?: AbortSignal;
-}
-
-export interface PlannedBinding {
-  service: string;
-  containerPort: number;
-  protocol: 'tcp' | 'udp';
-  hostIp: string;
-  hostPort: number;
-  declaredHostPort?: number;
-}
-
-export interface HostPortPlan {
-  bindings: PlannedBinding[];
-  remaps: { service: string; declared: number; effective: number; holder: string }[];
-  notices: string[];
-}
+export type { HostPortPlan, HostPortRequest, PlannedBinding };
 
 /** How many ports above a taken one are checked per round before planning again. */
 const CHECK_WINDOW = 16;

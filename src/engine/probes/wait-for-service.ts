@@ -1,36 +1,14 @@
 // Waits until one service's container meets its depends_on condition, watching the container meanwhile:
 // an exit or an `unhealthy` verdict ends the wait at once instead of at the limit.
-import type { Engine } from '../../core/engine.js';
 import type { ReadySpec, ServiceConfig } from '../../core/model.js';
+import type { WaitCondition, WaitRequest, WaitResult } from '../../core/service-wait.js';
 import { chooseReadySpec, hasActiveHealthcheck } from '../../core/readiness.js';
 import { attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
 import { ContainerWatch, type ObservedContainer } from './container-watch.js';
 import { createProbe } from './create-probe.js';
 import { describeError, raceAbort, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
-export type WaitCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
-
-export interface WaitRequest {
-  engine: Engine;
-  project: string;
-  service: ServiceConfig;
-  containerId: string;
-  condition: WaitCondition;
-  signal: AbortSignal;
-  timeoutMs: number;
-}
-
-export type WaitResult =
-  | { ok: true; probe: string; elapsedMs: number; attempts: number }
-  | {
-      ok: false;
-      probe: string;
-      elapsedMs: number;
-      reason: 'exited' | 'unhealthy' | 'timeout' | 'aborted' | 'failed';
-      lastError?: string;
-      exitCode?: number;
-      healthLog?: string[];
-    };
+export type { WaitCondition, WaitRequest, WaitResult };
 
 type Failure = Extract<WaitResult, { ok: false }>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { down } from '../../../src/app/down.js';
-import type { HostPortPlanner, WaitForService, WaitResult } from '../../../src/app/ports.js';
+import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
+import type { WaitForService, WaitResult } from '../../../src/core/service-wait.js';
 import { up, type UpRequest } from '../../../src/app/up.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';

@@ -1,0 +1,30 @@
+// The contract between `up` and host-port planning: which host port each published container port gets.
+// src/engine/ports implements it; use cases receive it injected.
+import type { Engine, PortBinding } from './engine.js';
+import type { ServiceConfig } from './model.js';
+
+export interface HostPortRequest {
+  project: string;
+  services: ServiceConfig[];
+  strict: boolean;
+  resetMemory: boolean;
+  stateDir: string;
+  signal?: AbortSignal;
+}
+
+export interface PlannedBinding extends PortBinding {
+  service: string;
+  declaredHostPort?: number;
+}
+
+export interface HostPortPlan {
+  bindings: PlannedBinding[];
+  remaps: { service: string; declared: number; effective: number; holder: string }[];
+  notices: string[];
+}
+
+export interface HostPortPlanner {
+  plan(engine: Engine, req: HostPortRequest): Promise<HostPortPlan>;
+  /** Another free port for a binding whose port was taken between planning and starting (the race). */
+  pickReplacement(binding: PlannedBinding, alsoTaken: Set<number>): Promise<number>;
+}
