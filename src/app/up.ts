@@ -22,6 +22,11 @@ export interface UpRequest {
   forceRecreate: boolean;
   removeOrphans: boolean;
   build: boolean;
+  /**
+   * `watch`'s rebuild rule: these services' images are built even when they exist, and their containers are
+   * recreated with fresh anonymous volumes (so /app/node_modules comes from the new image, like `up -V`).
+   */
+  rebuild?: string[];
   strictPorts: boolean;
   resetPorts: boolean;
   /** Limit for the whole `up`. */
@@ -65,9 +70,9 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   const selected = selectServices(project, graph, req.services);
   const services = selected.map((n) => project.services[n] as ServiceConfig);
 
-  // One limit for the whole run; Ctrl-C aborts the same controller.
-  const limit = AbortSignal.timeout(req.waitTimeoutMs);
-  const signal = AbortSignal.any([req.signal, limit]);
+  // One limit for the whole run: scheduling stops at it, and every wait is bounded by what is left of it.
+  const deadline = started + req.waitTimeoutMs;
+  const signal = AbortSignal.any([req.signal, AbortSignal.timeout(req.waitTimeoutMs)]);
 
   const portPlan = await deps.ports.plan(engine, {
     project: project.name,
@@ -114,13 +119,15 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     }
   }
   for (const extra of plan.extras) await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
+  const rebuild = new Set(req.rebuild ?? []);
+  const actions = new Map(plan.services.map((a) => [a.service, forceRecreateOf(a, rebuild)]));
 
   // Images are prepared as soon as the run starts, in parallel with starting what is ready already.
   const images = new Map<string, Promise<string>>();
   const imageFor = (name: string) => {
     let p = images.get(name);
     if (!p) {
-      p = ensureServiceImage({ engine, project, service: project.services[name] as ServiceConfig, forceBuild: req.build, signal, onEvent });
+      p = ensureServiceImage({ engine, project, service: project.services[name] as ServiceConfig, forceBuild: req.build || rebuild.has(name), signal, onEvent });
       images.set(name, p);
     }
     return p;
@@ -145,14 +152,14 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
         service,
         containerId: containerIds.get(name) as string,
         condition,
-        signal,
-        timeoutMs: service.devstack.timeoutMs ?? req.waitTimeoutMs,
+        // Ctrl-C aborts the wait; running out of time is the waiter's own verdict ("timeout"), not an abort.
+        signal: req.signal,
+        timeoutMs: Math.max(0, Math.min(service.devstack.timeoutMs ?? Infinity, deadline - Date.now())),
       });
       waits.set(key, p);
     }
     return p;
   };
-  const actions = new Map(plan.services.map((a) => [a.service, a]));
   /** Why a service failed to become ready (the waiter's verdict), by service. */
   const failures = new Map<string, unknown>();
   const waitForDependencies = async (name: string, service: ServiceConfig): Promise<void> => {
@@ -189,6 +196,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
         spec: specs.get(name) as ContainerSpec,
         bindings: portPlan.bindings.filter((b) => b.service === name),
         ports: deps.ports,
+        renewAnonymousVolumes: rebuild.has(name),
         onEvent,
         onCreated: (cid) => {
           createdThisRun.push(cid);
@@ -240,17 +248,27 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     );
   }
 
+  const published = new Map(
+    await Promise.all(
+      [...containerIds].map(async ([n, id]) => [n, (await engine.inspectContainer(id)).ports] as const),
+    ),
+  );
   return {
     project: project.name,
     services: selected.map((n) => {
       const r = readiness.get(n);
+      const planned = portPlan.bindings.filter((b) => b.service === n);
       return {
         service: n,
         container: specs.get(n)?.request.name ?? n,
         action: (actions.get(n) as ServiceAction).kind,
         probe: r?.probe ?? 'running',
         readyAfterMs: r?.elapsedMs ?? 0,
-        ports: portPlan.bindings.filter((b) => b.service === n),
+        // What the engine published (an ephemeral port is only known now), with what was declared.
+        ports: (published.get(n) ?? []).map((p) => {
+          const declared = planned.find((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)?.declaredHostPort;
+          return { service: n, ...p, ...(declared !== undefined ? { declaredHostPort: declared } : {}) };
+        }),
       };
     }),
     remaps: portPlan.remaps,
@@ -264,6 +282,12 @@ function finalCondition(project: Project, name: string): WaitCondition {
     (s) => s.dependsOn[name]?.condition === 'service_completed_successfully',
   );
   return completedByDependents ? 'service_completed_successfully' : 'service_healthy';
+}
+
+/** A service being rebuilt is recreated even when its config and image id are unchanged. */
+function forceRecreateOf(action: ServiceAction, rebuild: ReadonlySet<string>): ServiceAction {
+  if (!rebuild.has(action.service) || (action.kind !== 'keep' && action.kind !== 'start')) return action;
+  return { service: action.service, kind: 'recreate', container: action.container, reason: 'forced' };
 }
 
 function toPortBinding(b: PlannedBinding): PortBinding {

@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../core/engine.js';
+import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project } from '../core/model.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { WaitForService } from '../core/service-wait.js';
@@ -16,7 +17,7 @@ export interface ProjectFlags {
 
 export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cwd()): Promise<Project> {
   const { loadProject } = await import('../compose/index.js');
-  return loadProject({
+  const project = await loadProject({
     cwd,
     ...(flags.file ? { files: flags.file } : {}),
     ...(flags['project-name'] ? { projectName: flags['project-name'] } : {}),
@@ -24,6 +25,8 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
     environment: process.env,
   });
+  for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  return project;
 }
 
 export async function openDockerEngine(signal?: AbortSignal): Promise<Engine> {
@@ -39,6 +42,12 @@ export async function readinessWaiter(): Promise<WaitForService> {
 export async function hostPortPlanner(): Promise<HostPortPlanner> {
   const { planHostPorts, pickReplacementPort } = await import('../engine/ports/plan-host-ports.js');
   return { plan: planHostPorts, pickReplacement: pickReplacementPort };
+}
+
+/** File watching and syncing into containers, for `watch` and `up --watch`. */
+export async function fileWatcher(): Promise<FileWatchPort> {
+  const { fileWatchPort } = await import('../engine/watch/file-watch-port.js');
+  return fileWatchPort;
 }
 
 /** Where devstack keeps per-user state (remembered port remaps). */

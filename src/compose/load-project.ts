@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ComposeError } from '../core/errors.js';
+import { assertAcyclic, DependencyGraph } from '../core/graph.js';
 import type { ComposeIssue } from '../core/errors.js';
 import type { Project, ServiceConfig, SourceLocation } from '../core/model.js';
 import { ComposeFileReader } from './compose-file.js';
@@ -87,6 +88,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     }
   }
   if (issues.length > 0) throw new ComposeError(issues);
+  assertAcyclic(new DependencyGraph(services), services);
   return {
     name,
     workingDir: discovered.projectDir,

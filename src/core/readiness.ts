@@ -36,11 +36,25 @@ export function hasActiveHealthcheck(service: ServiceConfig): boolean {
   return hc.test?.[0]?.toUpperCase() !== 'NONE';
 }
 
-/** Explicit `x-devstack.ready` → the image's server → the compose healthcheck → running. */
+/** Programs whose presence as the command keeps the image's server running (`redis-server --appendonly yes`). */
+const SERVER_PROGRAMS = /(^|\/)(postgres|postmaster|redis-server|redis-stack-server|valkey-server|keydb-server|docker-entrypoint\.sh)$/;
+
+/** The image's own server still runs: no command override, or one that starts that server (or a flag list). */
+export function runsImageServer(service: ServiceConfig): boolean {
+  const command = service.command;
+  if (!command || command.length === 0) return true;
+  const first = command[0] ?? '';
+  return first.startsWith('-') || SERVER_PROGRAMS.test(first);
+}
+
+/**
+ * Explicit `x-devstack.ready` → the image's server (unless the command runs something else) → the compose
+ * healthcheck → running.
+ */
 export function chooseReadySpec(service: ServiceConfig): ReadySpec {
   if (service.devstack.ready) return service.devstack.ready;
   const fromImage = readySpecFromImage(service.image);
-  if (fromImage) return fromImage;
+  if (fromImage && runsImageServer(service)) return fromImage;
   if (hasActiveHealthcheck(service)) return { kind: 'healthcheck' };
   return { kind: 'none' };
 }

@@ -95,3 +95,20 @@ describe('defaultProbePort', () => {
     expect(defaultProbePort({ kind: 'tcp' }, service({ expose: ['53/udp'] }))).toBeUndefined();
   });
 });
+
+describe('chooseReadySpec with a command override', () => {
+  const base = (over: Partial<ServiceConfig>): ServiceConfig => ({
+    name: 's', image: 'redis:7-alpine', environment: {}, ports: [], expose: [], volumes: [], dependsOn: {}, labels: {}, tty: false,
+    stdinOpen: false, extraHosts: [], networks: {}, profiles: [], devstack: {}, source: { file: 'f', line: 1, col: 1 }, ...over,
+  });
+  it.each([
+    [undefined, 'redis'],
+    [['redis-server', '--appendonly', 'yes'], 'redis'],
+    [['--maxmemory', '512mb'], 'redis'],
+    [['/usr/local/bin/redis-server'], 'redis'],
+    [['sleep', 'infinity'], 'none'],
+    [['sh', '-c', 'redis-cli -h cache ping'], 'none'],
+  ])('command %j → %s', (command, kind) => {
+    expect(chooseReadySpec(base(command ? { command } : {})).kind).toBe(kind);
+  });
+});
