@@ -44,7 +44,9 @@ export abstract class DevstackCommand extends Command {
   }
 
   protected outputMode(json: boolean): OutputMode {
-    return chooseOutputMode({ json, env: process.env, stderrIsTty: Boolean(process.stderr.isTTY) });
+    // A terminal that reports no width (some CI shells, `script`) cannot host a live display.
+    const usableTty = Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) >= 20;
+    return chooseOutputMode({ json, env: process.env, stderrIsTty: usableTty });
   }
 
   protected printLine(line: string): void {
