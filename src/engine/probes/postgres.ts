@@ -1,7 +1,7 @@
 // Postgres is ready when a fresh TCP session authenticates and answers `SELECT 1`.
 // Safe against the official image's first start: its init server listens on the Unix socket only,
 // so no TCP session (published port or container IP) succeeds until the real server is up.
-import pg from 'pg';
+import type pgTypes from 'pg';
 import type { PostgresConnectionSettings } from '../../core/readiness.js';
 import { describeError, formatEndpoint, notReady, raceAbort, READY, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
@@ -25,6 +25,8 @@ export function createPostgresProbe(options: PostgresProbeOptions): ReadinessPro
   return {
     description: `postgres SELECT 1 at ${where} as ${options.user}/${options.database}`,
     async attempt(signal: AbortSignal): Promise<ProbeOutcome> {
+      // Loaded on first use: a stack without Postgres never pays for the driver.
+      const pg: typeof pgTypes = (await import('pg')).default;
       const client = new pg.Client({
         host: options.endpoint.host,
         port: options.endpoint.port,

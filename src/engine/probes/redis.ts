@@ -1,5 +1,5 @@
 // Redis (and Valkey, KeyDB) is ready when PING answers PONG; `LOADING` means the dataset is still loading.
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import { describeError, formatEndpoint, notReady, raceAbort, READY, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
 export interface RedisProbeOptions {
@@ -13,6 +13,8 @@ export function createRedisProbe(options: RedisProbeOptions): ReadinessProbe {
   return {
     description: `redis PING at ${where}`,
     async attempt(signal: AbortSignal): Promise<ProbeOutcome> {
+      // Loaded on first use: a stack without Redis never pays for the client.
+      const { Redis }: { Redis: typeof RedisClient } = await import('ioredis');
       const client = new Redis({
         host: options.endpoint.host,
         port: options.endpoint.port,
