@@ -1,4 +1,5 @@
-// Applies one service's planned action on the engine: create, recreate (keeping anonymous volumes), start, keep.
+// Applies one service's planned action on the engine in two halves: prepare (stop/remove an outdated container,
+// create the new one) and start. A recreate keeps anonymous volumes unless asked to renew them.
 // A "port is already allocated" race at start picks another host port and tries again, a bounded number of times.
 import type { ContainerSpec } from '../core/container-spec.js';
 import { reuseAnonymousVolumes } from '../core/container-spec.js';
@@ -17,48 +18,78 @@ export interface ApplyRequest {
   spec: ContainerSpec;
   bindings: PlannedBinding[];
   ports: HostPortPlanner;
+  /** A recreate starts with fresh anonymous volumes (and removes the old ones) instead of keeping them. */
+  renewAnonymousVolumes?: boolean;
   onEvent: EventSink;
   /** Called with the id of every container this run created (Ctrl-C stops them). */
   onCreated: (id: string) => void;
 }
 
-/** Returns the id of the service's container, running. */
-export async function applyServiceAction(req: ApplyRequest): Promise<string> {
+/** A service's container made ready to start: created (or kept), not started yet. */
+export interface PreparedContainer {
+  /** Starts it (if it needs starting) and returns the id of the running container. */
+  start(): Promise<string>;
+}
+
+/**
+ * First half of an action: everything up to the start (stop and remove an outdated container, create the new one).
+ * `up` runs it while the service's dependencies are still becoming ready, then starts once they are.
+ */
+export async function prepareServiceContainer(req: ApplyRequest): Promise<PreparedContainer> {
   const { engine, action, onEvent } = req;
   const service = action.service;
   switch (action.kind) {
     case 'keep':
-      onEvent({ type: 'service', service, phase: 'unchanged' });
-      return action.container.id;
+      return {
+        start: async () => {
+          onEvent({ type: 'service', service, phase: 'unchanged' });
+          return action.container.id;
+        },
+      };
     case 'start':
-      onEvent({ type: 'service', service, phase: 'start' });
-      await engine.startContainer(action.container.id);
-      return action.container.id;
+      return {
+        start: async () => {
+          onEvent({ type: 'service', service, phase: 'start' });
+          await engine.startContainer(action.container.id);
+          return action.container.id;
+        },
+      };
     case 'create':
       onEvent({ type: 'service', service, phase: 'create' });
-      return createAndStart(req, req.spec.request);
+      return createdContainer(req, req.spec.request);
     case 'recreate': {
       onEvent({ type: 'service', service, phase: 'recreate', detail: action.reason });
       const old = await engine.inspectContainer(action.container.id);
       const anonymous: Record<string, string> = {};
-      for (const m of old.mounts ?? []) {
+      const renew = req.renewAnonymousVolumes === true;
+      for (const m of renew ? [] : (old.mounts ?? [])) {
         // An anonymous volume has a generated 64-hex name; a named one is already in the request.
         if (m.type === 'volume' && m.name && /^[0-9a-f]{64}$/.test(m.name)) anonymous[m.target] = m.name;
       }
       await engine.stopContainer(action.container.id, req.spec.request.stopTimeoutS ?? DEFAULT_STOP_TIMEOUT_S);
-      await engine.removeContainer(action.container.id, { force: true, removeVolumes: false });
-      return createAndStart(req, reuseAnonymousVolumes(req.spec.request, anonymous));
+      await engine.removeContainer(action.container.id, { force: true, removeVolumes: renew });
+      return createdContainer(req, reuseAnonymousVolumes(req.spec.request, anonymous));
     }
   }
 }
 
-async function createAndStart(req: ApplyRequest, request: ContainerRequest): Promise<string> {
+/** Both halves at once: returns the id of the service's container, running. */
+export async function applyServiceAction(req: ApplyRequest): Promise<string> {
+  return (await prepareServiceContainer(req)).start();
+}
+
+async function createdContainer(req: ApplyRequest, request: ContainerRequest): Promise<PreparedContainer> {
+  const id = await req.engine.createContainer(request);
+  req.onCreated(id);
+  return { start: () => startWithPortRetry(req, id, request) };
+}
+
+async function startWithPortRetry(req: ApplyRequest, createdId: string, request: ContainerRequest): Promise<string> {
   const { engine, onEvent } = req;
+  let id = createdId;
   let current = request;
   const tried = new Set<number>();
   for (let attempt = 0; ; attempt++) {
-    const id = await engine.createContainer(current);
-    req.onCreated(id);
     onEvent({ type: 'service', service: req.action.service, phase: 'start' });
     try {
       await engine.startContainer(id);
@@ -78,10 +109,9 @@ async function createAndStart(req: ApplyRequest, request: ContainerRequest): Pro
         message: `${req.action.service} ${binding.hostPort} -> ${replacement} (${binding.hostPort} was taken while starting)`,
       });
       await engine.removeContainer(id, { force: true, removeVolumes: true });
-      current = {
-        ...current,
-        ports: current.ports.map((p) => (p === binding ? { ...p, hostPort: replacement } : p)),
-      };
+      current = { ...current, ports: current.ports.map((p) => (p === binding ? { ...p, hostPort: replacement } : p)) };
+      id = await engine.createContainer(current);
+      req.onCreated(id);
     }
   }
 }

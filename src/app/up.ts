@@ -8,7 +8,7 @@ import { assertAcyclic, DependencyGraph, walkGraph } from '../core/graph.js';
 import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import { ensureServiceImage } from './images.js';
-import { applyServiceAction } from './apply-service-action.js';
+import { prepareServiceContainer, type PreparedContainer } from './apply-service-action.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 import type { WaitCondition, WaitForService, WaitResult } from '../core/service-wait.js';
 import { ensureProjectResources } from './project-resources.js';
@@ -186,23 +186,27 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     signal,
     visit: async (name) => {
       const service = project.services[name] as ServiceConfig;
-      // Dependencies are waited on while this service's own image builds.
-      const [imageRef] = await Promise.all([imageFor(name), waitForDependencies(name, service)]);
-      const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await engine.imageId?.(imageRef));
-      actions.set(name, action);
-      const id = await applyServiceAction({
-        engine,
-        action,
-        spec: specs.get(name) as ContainerSpec,
-        bindings: portPlan.bindings.filter((b) => b.service === name),
-        ports: deps.ports,
-        renewAnonymousVolumes: rebuild.has(name),
-        onEvent,
-        onCreated: (cid) => {
-          createdThisRun.push(cid);
-          createdFor.set(name, cid);
-        },
-      });
+      // While its dependencies become ready: its image is built or pulled and its container created.
+      const prepare = async (): Promise<PreparedContainer> => {
+        const imageRef = await imageFor(name);
+        const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await engine.imageId?.(imageRef));
+        actions.set(name, action);
+        return prepareServiceContainer({
+          engine,
+          action,
+          spec: specs.get(name) as ContainerSpec,
+          bindings: portPlan.bindings.filter((b) => b.service === name),
+          ports: deps.ports,
+          onEvent,
+          onCreated: (cid) => {
+            createdThisRun.push(cid);
+            createdFor.set(name, cid);
+          },
+        });
+      };
+      const [prepared] = await Promise.all([prepare(), waitForDependencies(name, service)]);
+      const id = await prepared.start();
+      const action = actions.get(name) as ServiceAction;
       containerIds.set(name, id);
       if (action.kind === 'keep' || action.kind === 'start') onEvent({ type: 'service', service: name, phase: 'running' });
     },

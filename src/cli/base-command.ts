@@ -53,3 +53,11 @@ export abstract class DevstackCommand extends Command {
     process.stdout.write(`${line}\n`);
   }
 }
+
+/** Awaits two independent steps together; if both fail, the first one's error is the one reported. */
+export async function bothOrFirstError<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}

@@ -66,7 +66,8 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
     if (!completion && state.health === 'unhealthy') {
       const details = await watch.refresh().catch(() => undefined);
       const healthLog = details?.healthLog.map((entry) => entry.output.trimEnd()) ?? [];
-      return fail('unhealthy', withLastError({ healthLog }));
+      // The health log says why; the healthcheck probe's own "has not passed yet" would only contradict it.
+      return fail('unhealthy', spec.kind === 'healthcheck' ? { healthLog } : withLastError({ healthLog }));
     }
     return undefined;
   };

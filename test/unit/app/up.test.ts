@@ -88,7 +88,7 @@ describe('up (fake engine)', () => {
     expect(e.message).toMatch(/^postgres exited with code 1/);
     expect(e.details.join('\n')).toContain('password authentication failed for user "app"');
     expect(e.details.join('\n')).toContain('not started because they depend on it: backend');
-    expect(engine.calls).not.toContain('create demo-backend-1');
+    expect(engine.calls).not.toContain('start demo-backend-1');
     expect(events).toContainEqual({ type: 'service', service: 'backend', phase: 'skipped' });
   });
 
@@ -111,7 +111,7 @@ describe('up (fake engine)', () => {
     const err = (await up(request(seedProject(), [], { signal: ctl.signal }), { engine, ports: noRemaps, waitForService: wait }).catch((e: unknown) => e)) as DevstackError;
     expect(err.kind).toBe('interrupted');
     expect(engine.calls).toContain('stop demo-postgres-1');
-    expect(engine.calls).not.toContain('create demo-backend-1');
+    expect(engine.calls).not.toContain('start demo-backend-1');
   });
 
   it('rejects an unknown service listing the known ones', async () => {

@@ -32,17 +32,18 @@ function request(fake: FakeEngine, overrides: Partial<WaitRequest>): WaitRequest
 }
 
 describe('attempt schedule', () => {
-  it('asks every 50 ms for the first second, then backs off ×1.5 up to 1 s', () => {
+  it('asks every 50 ms for the first second, every 100 ms up to 15 s, then backs off ×1.5 up to 1 s', () => {
     const delays: number[] = [];
     let elapsed = 0;
     let delay = 0;
-    while (elapsed < 6000) {
+    while (elapsed < 25_000) {
       delay = nextAttemptDelayMs(elapsed, delay);
       delays.push(delay);
       elapsed += delay;
     }
     expect(delays.slice(0, 20).every((d) => d === 50)).toBe(true);
-    expect(delays.slice(20, 29)).toEqual([75, 113, 170, 255, 383, 575, 863, 1000, 1000]);
+    expect(delays.slice(20, 160).every((d) => d === 100)).toBe(true);
+    expect(delays.slice(160, 168)).toEqual([150, 225, 338, 507, 761, 1000, 1000, 1000]);
     expect(Math.max(...delays)).toBe(1000);
   });
   it('bounds each attempt by 2 s or what is left', () => {

@@ -1,0 +1,18 @@
+import { DevstackCommand } from '../src/cli/base-command.js';
+import { formatPortLines } from '../src/cli/render-ports.js';
+import { loadProjectForTeardown, openDockerEngine } from '../src/cli/runtime.js';
+
+export default class Ports extends DevstackCommand {
+  static override description = 'Where each published container port is reachable on this host (remapped ports included).';
+  static override examples = ['<%= config.bin %> ports', '<%= config.bin %> ports --json'];
+
+  protected async execute(): Promise<void> {
+    const { flags } = await this.parse(Ports);
+    const { name } = await loadProjectForTeardown(flags);
+    const engine = await openDockerEngine(this.interrupt.signal);
+    const { portsView } = await import('../src/app/ports-view.js');
+    const rows = await portsView(name, engine);
+    if (flags.json) this.printLine(JSON.stringify(rows));
+    else formatPortLines(rows).forEach((l) => this.printLine(l));
+  }
+}

@@ -1,0 +1,16 @@
+// `devstack env`: host-facing connection settings (DATABASE_URL, REDIS_URL, <SERVICE>_PORT_<N>, ...) from the
+// compose model and what the running containers actually publish.
+import { deriveConnectionEnv, type ConnectionEnv } from '../core/connection-env.js';
+import type { Engine } from '../core/engine.js';
+import type { Project } from '../core/model.js';
+import { runningServices } from './ports-view.js';
+
+export async function connectionEnv(project: Project, engine: Engine): Promise<ConnectionEnv> {
+  const running = await runningServices(project.name, engine);
+  // Compose order; a service with several containers (scale) uses its first one.
+  const services = Object.values(project.services).map((service) => ({
+    service,
+    published: running.find((r) => r.service === service.name)?.published ?? [],
+  }));
+  return deriveConnectionEnv(services);
+}

@@ -1,0 +1,150 @@
+// `up` on a real engine when readiness goes wrong (or right early): a failed one-shot dependency, a rejected
+// password, a healthcheck that never passes, and a native probe that beats the healthcheck's first tick.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderError } from '../../src/cli/error-report.js';
+import { DevstackError } from '../../src/core/errors.js';
+import { LABEL } from '../../src/core/labels.js';
+import { docker, realStack, type RealStack } from './support/real-stack.js';
+
+const stacks: RealStack[] = [];
+
+/** A real stack from compose text written to a temp folder; cleaned up after all tests. */
+async function stackFrom(composeYaml: string): Promise<RealStack> {
+  const source = mkdtempSync(join(tmpdir(), 'dsready-src-'));
+  writeFileSync(join(source, 'compose.yaml'), composeYaml);
+  try {
+    const stack = await realStack(source, 'dsready');
+    stacks.push(stack);
+    return stack;
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
+}
+
+/** Runs `up` expecting it to fail; returns the error, its rendered report and how long `up` took. */
+async function failingUp(stack: RealStack, over: Parameters<RealStack['up']>[0] = {}) {
+  const started = Date.now();
+  const error = await stack.up(over).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const elapsedMs = Date.now() - started;
+  expect(error).toBeInstanceOf(DevstackError);
+  return { error: error as DevstackError, report: renderError(error, false).text, elapsedMs };
+}
+
+function containersOf(stack: RealStack, service: string): string {
+  return docker(['ps', '-aq', '--filter', `label=${LABEL.project}=${stack.name}`, '--filter', `label=${LABEL.service}=${service}`]);
+}
+
+const IDLE = `image: devstack-standin/debian:bookworm
+    command: sleep infinity
+    init: true`;
+
+afterAll(async () => {
+  for (const stack of stacks) await stack.cleanup();
+});
+
+describe('up on a real engine: readiness', () => {
+  it.each(['service_completed_successfully', 'service_healthy'])(
+    'a dependency that exits 1 (%s) fails the up in seconds, naming it, its exit code and who was not started',
+    async (condition) => {
+      const stack = await stackFrom(`services:
+  migrate:
+    image: devstack-standin/debian:bookworm
+    command: sh -c "echo migrating; exit 1"
+  app:
+    ${IDLE}
+    depends_on:
+      migrate:
+        condition: ${condition}
+`);
+      const { error, report, elapsedMs } = await failingUp(stack, { waitTimeoutMs: 120_000 });
+      expect(elapsedMs).toBeLessThan(15_000);
+      expect(error.kind).toBe('service-failed');
+      expect(error.message).toMatch(/^migrate (exited with code 1|finished with exit code 1)/);
+      expect(report).toContain('not started because they depend on it: app');
+      expect(report).toContain('| migrating');
+      // Like compose v2, the dependent's container may be created while its dependency is awaited: never started.
+      const app = containersOf(stack, 'app');
+      if (app !== '') expect(docker(['inspect', '-f', '{{.State.Status}}', app])).toBe('created');
+    },
+  );
+
+  it('a Postgres volume initialised with another password: the report quotes the server', async () => {
+    const compose = (password: string) => `services:
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: ${password}
+      POSTGRES_DB: app
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+    x-devstack: { timeout: 8s }
+volumes:
+  pgdata: {}
+`;
+    const stack = await stackFrom(compose('first-secret'));
+    await stack.up();
+    await stack.down(false);
+    writeFileSync(join(stack.dir, 'compose.yaml'), compose('second-secret'));
+    expect(readFileSync(join(stack.dir, 'compose.yaml'), 'utf8')).toContain('second-secret');
+
+    const { error, report, elapsedMs } = await failingUp(stack);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toMatch(/^db was not ready within/);
+    expect(report).toContain('password authentication failed for user "app"');
+    // The per-service limit (8 s) ended it, not the 240 s limit of the whole run.
+    expect(elapsedMs).toBeLessThan(30_000);
+  });
+
+  it('a healthcheck that never passes: the report says unhealthy and shows the health log', async () => {
+    const stack = await stackFrom(`services:
+  sick:
+    ${IDLE}
+    healthcheck:
+      test: ["CMD-SHELL", "echo sick-check-output; exit 1"]
+      interval: 1s
+      retries: 2
+`);
+    const { error, report, elapsedMs } = await failingUp(stack, { waitTimeoutMs: 120_000 });
+    expect(error.kind).toBe('service-failed');
+    expect(error.message).toMatch(/^sick is unhealthy after/);
+    expect(report).toContain('health log:');
+    expect(report).not.toContain('has not passed yet');
+    expect(report.split('\n').filter((l) => l.includes('sick-check-output')).length).toBeGreaterThanOrEqual(2);
+    expect(elapsedMs).toBeLessThan(30_000);
+  });
+
+  it('service_healthy is met by the native Postgres probe long before the 30 s healthcheck tick', async () => {
+    const stack = await stackFrom(`services:
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_USER: app
+      POSTGRES_PASSWORD: secret
+      POSTGRES_DB: app
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U app -d app"]
+      interval: 30s
+      timeout: 5s
+      retries: 5
+  api:
+    ${IDLE}
+    depends_on:
+      db:
+        condition: service_healthy
+`);
+    const started = Date.now();
+    const result = await stack.up();
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.services.find((s) => s.service === 'db')?.probe).toMatch(/^postgres SELECT 1/);
+    // The engine has not run the healthcheck even once: the dependent was started on the probe's word.
+    expect(docker(['inspect', '-f', '{{.State.Health.Status}}', `${stack.name}-db-1`])).toBe('starting');
+    expect(docker(['inspect', '-f', '{{.State.Status}}', `${stack.name}-api-1`])).toBe('running');
+  });
+});
