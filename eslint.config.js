@@ -18,6 +18,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['dockerode'] }] },
   },
   {
+    // Use cases get engine-side pieces from the composition root (src/cli/runtime.ts), never by import.
+    files: ['src/app/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['dockerode', 'chokidar'], patterns: ['../engine/**', '../cli/**'] }] },
+  },
+  {
     // The core is pure: no I/O, no engine, no compose parsing.
     files: ['src/core/**/*.ts'],
     rules: {

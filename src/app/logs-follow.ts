@@ -120,12 +120,18 @@ async function followContainer(
       }
     } catch (err) {
       if (signal.aborted || (err instanceof DevstackError && err.kind === 'not-found')) return;
-      throw err;
+      // A container being removed (a recreate) can refuse its logs; only a running one's failure is an error.
+      const now = await inspectOrGone(req.engine, target.id);
+      if (!now) return;
+      if (now.status === 'running' && now.startedAt === startedAt) throw err;
     }
     firstRead = false;
     if (req.until !== undefined && req.now() / 1000 >= req.until) return;
     // Ended while still on the same run (the engine closed the stream): do not spin.
     const after = await inspectOrGone(req.engine, target.id);
+    // Nothing read yet (--tail 0) and the run we read has ended: resume after it, not from the start of the log.
+    const ended = after !== undefined && (after.status !== 'running' || after.startedAt !== startedAt);
+    if (last === undefined && ended && isRealTime(after.finishedAt)) last = after.finishedAt;
     if (after && after.status === 'running' && after.startedAt === startedAt) {
       await waitForWake(target.id, wakers, signal, RECHECK_MS / 4);
     }

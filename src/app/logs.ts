@@ -12,8 +12,8 @@ export interface LogsRequest {
   project: string;
   /** Chosen services; empty = all. */
   services: string[];
-  /** The project's services, to check the chosen ones against. */
-  knownServices: string[];
+  /** The project's services, to check the chosen ones against; undefined (no compose file): those with containers. */
+  knownServices?: string[];
   follow: boolean;
   tail?: number;
   /** RFC 3339, a date, unix seconds, or a duration back from now (`10m`). */
@@ -36,7 +36,7 @@ export interface ServiceLogLine {
 }
 
 export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<ServiceLogLine> {
-  const chosen = chooseServices(req.services, req.knownServices);
+  const chosen = chooseServices(req.services, req.knownServices ?? (await servicesWithContainers(req.engine, req.project)));
   const now = req.now ?? Date.now;
   const since = req.since === undefined ? undefined : parseLogTime(req.since, now(), '--since');
   const until = req.until === undefined ? undefined : parseLogTime(req.until, now(), '--until');
@@ -68,6 +68,25 @@ export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<Servi
     records: req.engine.logs(c.id, opts, req.signal),
   }));
   yield* interleaveByTime(sources, req.signal);
+}
+
+/** The services a project has containers of; none is an error (the name is probably wrong). */
+async function servicesWithContainers(engine: Engine, project: string): Promise<string[]> {
+  const containers = await engine.listProjectContainers(project);
+  const services = [...new Set(containers.filter((c) => c.labels[LABEL.oneoff] !== 'True').map((c) => c.labels[LABEL.service] ?? ''))];
+  if (services.length === 0) {
+    throw new DevstackError('not-found', `Project ${project} has no containers.`, {
+      hint: 'Check the name (-p), or run devstack in the project folder so it reads the compose file.',
+    });
+  }
+  return services.filter((s) => s !== '').sort();
+}
+
+/** Parses `--tail`: a count of lines, or `all`. */
+export function parseTail(value: string | undefined): number | undefined {
+  if (value === undefined || value === 'all') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  throw new DevstackError('usage', `--tail "${value}" is not a number of lines.`, { hint: 'Use a count like --tail 50, or --tail all.' });
 }
 
 /** The chosen services as a set (all known ones when none is chosen); an unknown one is an error. */

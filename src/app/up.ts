@@ -197,6 +197,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
           spec: specs.get(name) as ContainerSpec,
           bindings: portPlan.bindings.filter((b) => b.service === name),
           ports: deps.ports,
+          renewAnonymousVolumes: rebuild.has(name),
           onEvent,
           onCreated: (cid) => {
             createdThisRun.push(cid);

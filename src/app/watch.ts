@@ -5,39 +5,48 @@
 // path a bind mount of the service already covers needs no copying. Changes of the compose files or
 // .env reload the project (the caller re-plans) and the rules are set up again.
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { StackEvent } from '../core/events.js';
+import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../core/file-watch.js';
 import type { Project, ServiceConfig, WatchRule } from '../core/model.js';
-import { readDockerignore } from '../engine/docker/dockerignore.js';
-import { ChangeBatcher, DEFAULT_MAX_WAIT_MS, DEFAULT_QUIET_MS, systemClock, type ChangeBatch } from '../engine/watch/change-batcher.js';
-import { watchFiles } from '../engine/watch/file-watcher.js';
-import { RuleSync } from '../engine/watch/rule-sync.js';
-import { skipsForAll, WatchRuleMatcher } from '../engine/watch/watch-rules.js';
 
 export interface WatchRequest {
   engine: Engine;
+  /** The file side: watcher, batches, per-rule sync (src/engine/watch, passed in by the composition root). */
+  files: FileWatchPort;
   project: Project;
   /** Services to watch; empty = every service with `develop.watch`. */
   services: string[];
   signal: AbortSignal;
   onEvent: (e: StackEvent) => void;
-  /** Provided by the caller (up's executor). */
-  rebuildService: (service: string, signal: AbortSignal) => Promise<void>;
+  /** Builds the service's image and recreates its container (the project is the one being watched now). */
+  rebuildService: (service: string, signal: AbortSignal, project: Project) => Promise<void>;
   /** Container id of the running service. */
   findContainer: (service: string) => Promise<string | undefined>;
-  /** The compose files or .env changed. */
-  reloadProject?: () => Promise<Project>;
+  /** The compose files or .env changed: load them again (and apply them); a throw keeps the current project. */
+  reloadProject?: (signal: AbortSignal) => Promise<Project>;
 }
 
-/** Runs until the signal aborts. */
+/**
+ * Runs until the signal aborts. A reloaded project whose rules cannot be set up (no service left with
+ * `develop.watch`, say) is reported, and watching goes on with the rules of the project before it.
+ */
 export async function watchProject(req: WatchRequest): Promise<void> {
   let project = req.project;
+  let previous: Project | undefined;
   while (!req.signal.aborted) {
-    const reloaded = await watchOnce(req, project);
+    let reloaded: Project | undefined;
+    try {
+      reloaded = await watchOnce(req, project);
+    } catch (err) {
+      if (!previous || req.signal.aborted) throw err;
+      req.onEvent({ type: 'notice', level: 'warn', message: `the reloaded project cannot be watched (${(err as Error).message}); watching as before` });
+      [project, previous] = [previous, undefined];
+      continue;
+    }
     if (!reloaded) return;
-    project = reloaded;
+    [previous, project] = [project, reloaded];
   }
 }
 
@@ -52,32 +61,27 @@ async function watchOnce(req: WatchRequest, project: Project): Promise<Project |
   let reloadedProject: Project | undefined;
 
   const apply = new SerialQueue();
-  const handleBatch = (batch: ChangeBatch): void =>
+  const handleBatch = (batch: FileChangeBatch, isDir: (p: string) => boolean): void =>
     apply.run(async () => {
       if ([...batch.keys()].some((p) => configFiles.includes(p))) {
-        reloadedProject = await reload(req);
+        reloadedProject = await reload(req, session.signal);
         if (reloadedProject) session.abort();
         return;
       }
-      await applyBatch(req, rules, batch, (p) => dirs.has(p), session.signal);
+      await applyBatch(req, project, rules, batch, isDir, session.signal);
     });
-  const batcher = new ChangeBatcher({ quietMs: DEFAULT_QUIET_MS, maxWaitMs: DEFAULT_MAX_WAIT_MS, clock: systemClock, onBatch: handleBatch });
-  const dirs = new Set<string>();
-  const watcher = watchFiles({
-    paths: [...new Set([...rules.map((r) => r.matcher.rule.path), ...configFiles])],
-    skips: skipsForAll(rules.map((r) => r.matcher), configFiles),
-    onChange: (p, kind, isDir) => {
-      if (isDir) dirs.add(p);
-      batcher.add(p, kind);
-    },
-    onWarning: (message, hint) => req.onEvent({ type: 'notice', level: 'warn', message: `${message} ${hint}` }),
+  const watcher = req.files.watchChanges({
+    rules,
+    files: configFiles,
+    onBatch: handleBatch,
+    onWarning: (message) => req.onEvent({ type: 'notice', level: 'warn', message }),
     onError: () => apply.run(() => catchUpAll(req, rules, session.signal)),
   });
   try {
     await Promise.all(rules.map((r) => r.start(session.signal, req.onEvent)));
     await watcher.ready;
     if (!session.signal.aborted) {
-      const names = [...new Set(rules.map((r) => r.matcher.service))].join(', ');
+      const names = services.map((s) => s.name).join(', ');
       req.onEvent({ type: 'notice', level: 'info', message: `watching ${names} for changes` });
     }
     await new Promise<void>((resolve) => {
@@ -86,7 +90,6 @@ async function watchOnce(req: WatchRequest, project: Project): Promise<Project |
     });
   } finally {
     req.signal.removeEventListener('abort', stopSession);
-    batcher.dispose();
     await watcher.close();
     await apply.idle();
   }
@@ -110,18 +113,25 @@ function watchedServices(project: Project, chosen: string[]): ServiceConfig[] {
   return watched;
 }
 
-async function ruleSyncs(req: WatchRequest, project: Project, services: ServiceConfig[]): Promise<RuleSync[]> {
-  const out: RuleSync[] = [];
+async function ruleSyncs(req: WatchRequest, project: Project, services: ServiceConfig[]): Promise<RuleSyncHandle[]> {
+  const out: RuleSyncHandle[] = [];
   for (const service of services) {
-    const dockerignore = service.build ? await readBuildDockerignore(service.build.context, service.build.dockerfile) : undefined;
     for (const rule of service.develop!.watch) {
       const mount = coveringBindMount(service, rule);
       if (mount && rule.action === 'sync') {
         req.onEvent({ type: 'notice', level: 'info', service: service.name, message: `${service.name}: ${rel(project, rule.path)} is bind-mounted at ${mount}; no sync needed` });
         continue;
       }
-      const matcher = new WatchRuleMatcher(service.name, rule, dockerignore ? { dockerignore: { contextDir: service.build!.context, patterns: dockerignore } } : {});
-      out.push(new RuleSync(matcher, { engine: req.engine, findContainer: req.findContainer, copy: !mount, stopTimeoutS: Math.round((service.stopGracePeriodMs ?? 10_000) / 1000) }));
+      out.push(
+        await req.files.createRuleSync({
+          service,
+          rule,
+          engine: req.engine,
+          findContainer: req.findContainer,
+          copy: !mount,
+          stopTimeoutS: Math.round((service.stopGracePeriodMs ?? 10_000) / 1000),
+        }),
+      );
     }
   }
   return out;
@@ -139,42 +149,46 @@ function coveringBindMount(service: ServiceConfig, rule: WatchRule): string | un
   return undefined;
 }
 
-async function readBuildDockerignore(context: string, dockerfile: string): Promise<string[] | undefined> {
-  for (const file of [path.join(context, `${dockerfile}.dockerignore`), path.join(context, '.dockerignore')]) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) return readDockerignore(text);
-  }
-  return undefined;
-}
-
-async function reload(req: WatchRequest): Promise<Project | undefined> {
+async function reload(req: WatchRequest, signal: AbortSignal): Promise<Project | undefined> {
   if (!req.reloadProject) {
     req.onEvent({ type: 'notice', level: 'info', message: 'compose file or .env changed; restart devstack to apply it' });
     return undefined;
   }
+  req.onEvent({ type: 'notice', level: 'info', message: 'compose file or .env changed; reloading the project' });
   try {
-    const project = await req.reloadProject();
-    req.onEvent({ type: 'notice', level: 'info', message: 'compose file or .env changed; project reloaded' });
-    return project;
+    return await req.reloadProject(signal);
   } catch (err) {
-    req.onEvent({ type: 'notice', level: 'warn', message: `compose file or .env changed but does not load: ${(err as Error).message}` });
+    if (signal.aborted) return undefined;
+    const hint = err instanceof DevstackError && err.hint ? `\nhint: ${err.hint}` : '';
+    req.onEvent({
+      type: 'notice',
+      level: 'warn',
+      message: `compose file or .env changed but does not load; the stack keeps running as it was, still watching:\n${(err as Error).message}${hint}`,
+    });
     return undefined;
   }
 }
 
 /** Routes a batch to the rules it concerns; each service's actions run once per batch. */
-async function applyBatch(req: WatchRequest, rules: RuleSync[], batch: ChangeBatch, isDir: (p: string) => boolean, signal: AbortSignal): Promise<void> {
-  const byService = new Map<string, RuleSync[]>();
+async function applyBatch(
+  req: WatchRequest,
+  project: Project,
+  rules: RuleSyncHandle[],
+  batch: FileChangeBatch,
+  isDir: (p: string) => boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  const byService = new Map<string, RuleSyncHandle[]>();
   for (const r of rules) {
-    if (r.take(batch, isDir)) byService.set(r.matcher.service, [...(byService.get(r.matcher.service) ?? []), r]);
+    if (r.take(batch, isDir)) byService.set(r.service, [...(byService.get(r.service) ?? []), r]);
   }
   await Promise.all(
     [...byService].map(async ([service, touched]) => {
       try {
-        if (touched.some((r) => r.matcher.rule.action === 'rebuild')) {
+        if (touched.some((r) => r.rule.action === 'rebuild')) {
           const started = performance.now();
           req.onEvent({ type: 'notice', level: 'info', service, message: `${service}: rebuilding after a change` });
-          await req.rebuildService(service, signal);
+          await req.rebuildService(service, signal, project);
           for (const r of touched) r.drop();
           req.onEvent({ type: 'notice', level: 'info', service, message: `${service}: rebuilt (${ms(started)})` });
           return;
@@ -182,19 +196,20 @@ async function applyBatch(req: WatchRequest, rules: RuleSync[], batch: ChangeBat
         for (const r of touched) await r.apply(req.onEvent);
       } catch (err) {
         if (signal.aborted) return;
-        req.onEvent({ type: 'notice', level: 'warn', service, message: `${service}: ${(err as Error).message}` });
+        const hint = err instanceof DevstackError && err.hint ? ` (${err.hint})` : '';
+        req.onEvent({ type: 'notice', level: 'warn', service, message: `${service}: ${(err as Error).message}${hint}` });
       }
     }),
   );
 }
 
-async function catchUpAll(req: WatchRequest, rules: RuleSync[], signal: AbortSignal): Promise<void> {
+async function catchUpAll(req: WatchRequest, rules: RuleSyncHandle[], signal: AbortSignal): Promise<void> {
   for (const r of rules) {
     if (signal.aborted) return;
     try {
       await r.catchUp(req.onEvent, signal);
     } catch (err) {
-      req.onEvent({ type: 'notice', level: 'warn', service: r.matcher.service, message: `${r.matcher.service}: ${(err as Error).message}` });
+      req.onEvent({ type: 'notice', level: 'warn', service: r.service, message: `${r.service}: ${(err as Error).message}` });
     }
   }
 }

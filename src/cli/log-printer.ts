@@ -77,6 +77,8 @@ export async function printLogLines(lines: AsyncIterable<ServiceLogLine>, opts: 
   try {
     for await (const line of lines) {
       if (writer.closed) break;
+      // Services not known up front (no compose file) widen the column as they appear.
+      layout.width = Math.max(layout.width, line.service.length);
       writer.add(formatLogLine(line, layout));
       count++;
       if (writer.pendingBytes >= FLUSH_BYTES) await writer.flush();

@@ -1,6 +1,6 @@
 // The engine port: what the use cases need from a container engine, in devstack's own types.
 // The Docker adapter (src/engine/docker) implements it; unit tests use a fake.
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface EngineInfo {
   serverVersion: string;
@@ -168,6 +168,18 @@ export interface ExecResult {
   output: string;
 }
 
+/** A process started in a container whose stdin and output stay open until it ends or is closed. */
+export interface ExecStream {
+  /** The process's stdin; `end()` closes it (the process sees end of input). */
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves once the connection ends (the process exited or `close()` was called). */
+  ended: Promise<void>;
+  /** Drops the connection; the process sees end of input. */
+  close(): void;
+}
+
 export interface Engine {
   ping(signal?: AbortSignal): Promise<EngineInfo>;
   /** Containers of a project (by its label), running or not. */
@@ -209,4 +221,9 @@ export interface Engine {
   /** Extracts a tar stream into the container at `destDir`. */
   putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
   exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string> }): Promise<ExecResult>;
+  /**
+   * Starts a process in the container with stdin attached and keeps the connection open (a helper
+   * that takes many requests over one stream). Optional: callers fall back to `exec`/`putArchive`.
+   */
+  openExecStream?(id: string, cmd: string[], opts: { user?: string; signal: AbortSignal }): Promise<ExecStream>;
 }

@@ -11,6 +11,7 @@ import { watchProject } from '../../src/app/watch.js';
 import type { StackEvent } from '../../src/core/events.js';
 import type { Project, ServiceConfig, WatchRule } from '../../src/core/model.js';
 import { openEngine, type DockerEngine } from '../../src/engine/docker/docker-engine.js';
+import { fileWatchPort } from '../../src/engine/watch/file-watch-port.js';
 
 const NAME = `dswatch-${randomBytes(4).toString('hex')}`;
 const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
@@ -72,7 +73,7 @@ beforeAll(async () => {
   };
   const ready = new Promise<void>((resolve) => {
     watching = watchProject({
-      engine, project, services: [], signal: stop.signal,
+      engine, files: fileWatchPort, project, services: [], signal: stop.signal,
       onEvent: (e) => {
         events.push(e);
         if (e.type === 'notice' && e.message.startsWith('watching')) resolve();

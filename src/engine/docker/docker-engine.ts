@@ -11,6 +11,7 @@ import type {
   EngineEvent,
   EngineInfo,
   ExecResult,
+  ExecStream,
   LogOptions,
   LogRecord,
   NetworkRequest,
@@ -27,6 +28,7 @@ import { toCreateOptions } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
 import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
 import { streamEngineEvents } from './engine-events.js';
+import { openExecStream } from './exec-stream.js';
 import { streamContainerLogs } from './logs.js';
 import { pullImage } from './pull-image.js';
 
@@ -279,6 +281,10 @@ export class DockerEngine implements Engine {
 
   exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     return this.call(`exec ${cmd.join(' ')} in container ${id}`, () => execInContainer(this.docker, id, cmd, opts));
+  }
+
+  openExecStream(id: string, cmd: string[], opts: { user?: string; signal: AbortSignal }): Promise<ExecStream> {
+    return this.call(`exec ${cmd[0] ?? ''} (stdin attached) in container ${id}`, () => openExecStream(this.docker, id, cmd, opts));
   }
 }
 

@@ -2,6 +2,8 @@
 //
 // A batch is handed over once no event came for `quietMs`, or `maxWaitMs` after its first event
 // even if events keep coming (a long `npm install` or a branch switch still syncs as it goes).
+// A small batch (one edit, or a save through a temp file: at most `small.maxPaths` paths) goes after
+// the shorter `small.quietMs`; should more follow, they make the next batch.
 // Each path appears once, with its final state: created then deleted = deleted.
 
 export type ChangeKind = 'upsert' | 'delete';
@@ -23,9 +25,16 @@ export const systemClock: BatchClock = {
   },
 };
 
+export interface SmallBatchRule {
+  maxPaths: number;
+  quietMs: number;
+}
+
 export interface BatcherOptions {
   quietMs: number;
   maxWaitMs: number;
+  /** Default DEFAULT_SMALL_BATCH; false: every batch waits `quietMs`. */
+  small?: SmallBatchRule | false;
   clock: BatchClock;
   onBatch: (batch: ChangeBatch) => void;
 }
@@ -33,6 +42,8 @@ export interface BatcherOptions {
 /** Our default: compose waits 500 ms; edit-to-visible aims at p95 ≤ 300 ms. */
 export const DEFAULT_QUIET_MS = 60;
 export const DEFAULT_MAX_WAIT_MS = 1000;
+/** Editors write a file, or a temp file then rename it, within a few ms. */
+export const DEFAULT_SMALL_BATCH: SmallBatchRule = { maxPaths: 2, quietMs: 15 };
 
 export class ChangeBatcher {
   private pending: ChangeBatch = new Map();
@@ -46,7 +57,9 @@ export class ChangeBatcher {
     this.pending.set(path, kind);
     this.cancelTimer?.();
     const sinceFirst = this.opts.clock.now() - this.firstAt;
-    const wait = Math.max(0, Math.min(this.opts.quietMs, this.opts.maxWaitMs - sinceFirst));
+    const small = this.opts.small ?? DEFAULT_SMALL_BATCH;
+    const quiet = small && this.pending.size <= small.maxPaths ? Math.min(small.quietMs, this.opts.quietMs) : this.opts.quietMs;
+    const wait = Math.max(0, Math.min(quiet, this.opts.maxWaitMs - sinceFirst));
     this.cancelTimer = this.opts.clock.schedule(() => this.flush(), wait);
   }
 

@@ -1,5 +1,5 @@
-// Copies changed host files into a container (one tar through putArchive) and removes deleted ones
-// (one `rm -rf` exec per batch).
+// Copies changed host files into a container (one tar per batch) and removes deleted ones (one
+// `rm -rf` per batch), through a transport: the engine's putArchive + exec, or a sync channel.
 import { readFile, lstat, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
@@ -21,20 +21,44 @@ export interface SyncResult {
   removed: string[];
 }
 
+/** How a batch reaches one container. */
+export interface SyncTransport {
+  /** rm -rf of absolute container paths. */
+  remove(paths: string[]): Promise<void>;
+  /** Extracts a tar whose names are relative to /. */
+  extract(archive: Buffer): Promise<void>;
+}
+
+/** One engine request per step: exec `rm -rf`, putArchive. */
+export function engineTransport(engine: Engine, containerId: string): SyncTransport {
+  return {
+    remove: async (paths) => {
+      const res = await engine.exec(containerId, ['rm', '-rf', '--', ...paths]);
+      if (res.exitCode !== 0) throw removeFailed(paths.length, res.output);
+    },
+    extract: (archive) => engine.putArchive(containerId, '/', Readable.from([archive])),
+  };
+}
+
+export function removeFailed(count: number, output: string): DevstackError {
+  return new DevstackError('engine', `Removing ${count} deleted file(s) in the container failed: ${output.trim()}`, {
+    hint: 'The container needs `rm`; check that the target folder is writable by its user.',
+  });
+}
+
 /** Deletes first (a folder removed then re-created keeps its new files), then copies. */
-export async function syncToContainer(engine: Engine, containerId: string, copies: SyncCopy[], deletes: string[]): Promise<SyncResult> {
+export async function syncToContainer(
+  engine: Engine,
+  containerId: string,
+  copies: SyncCopy[],
+  deletes: string[],
+  transport: SyncTransport = engineTransport(engine, containerId),
+): Promise<SyncResult> {
   const removed = [...new Set(deletes)].filter((p) => p !== '/' && p !== '');
-  if (removed.length > 0) {
-    const res = await engine.exec(containerId, ['rm', '-rf', '--', ...removed]);
-    if (res.exitCode !== 0) {
-      throw new DevstackError('engine', `Removing ${removed.length} deleted file(s) in the container failed: ${res.output.trim()}`, {
-        hint: 'The container needs `rm`; check that the target folder is writable by its user.',
-      });
-    }
-  }
+  if (removed.length > 0) await transport.remove(removed);
   if (copies.length === 0) return { copied: new Map(), vanished: [], removed };
   const { archive, copied, vanished } = await buildArchive(copies);
-  if (copied.size > 0) await engine.putArchive(containerId, '/', Readable.from([archive]));
+  if (copied.size > 0) await transport.extract(archive);
   return { copied, vanished, removed };
 }
 

@@ -1,15 +1,21 @@
-// chokidar over the watched folders, reporting upserts and deletes of files the rules care about.
+// Watches FOLDERS, not files: one non-recursive fs.watch (inotify) per folder under the watched
+// paths, which reports its entries' changes by name. Ignored folders (node_modules, .git, rule
+// ignores) are never walked nor watched. An event is checked with lstat: present → upsert, gone →
+// delete; so an atomic save (temp file renamed over the original) is a plain upsert at once. New
+// folders are walked and watched as they appear (their entries reported, in case they were filled
+// before the watch began); vanished ones are dropped. Each watched path's parent is watched for its
+// name, so a missing path (.env) or a re-created one is noticed.
 //
-// Folders are watched (not globs of files); the `ignored` function uses the rules, so node_modules
-// and other ignored folders are never walked. awaitWriteFinish is off (it adds seconds); `atomic`
-// turns a save that renames a temp file over the original into a change, not a delete. When the
-// OS runs out of watches or file handles, the exact fix is reported and that folder is polled.
+// When the OS runs out of watches or file handles, the exact fix is reported and that path is
+// polled instead. Other watcher errors ask the caller to compare the host with the container.
+import { watch as watchFolderWithFs } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { FSWatcher } from 'chokidar';
 import type { ChangeKind } from './change-batcher.js';
+import { pollFolder } from './folder-poller.js';
 
 export interface FileWatcherOptions {
-  /** Folders and files to watch. */
+  /** Folders and files to watch (absolute). */
   paths: string[];
   /** true: leave this path out (never walk into it). isDir is undefined when not known yet. */
   skips: (absPath: string, isDir: boolean | undefined) => boolean;
@@ -18,8 +24,10 @@ export interface FileWatcherOptions {
   onWarning: (message: string, hint: string) => void;
   /** After an error: the caller compares the host with what was synced. */
   onError: () => void;
-  /** Polling interval once a folder falls back to polling. */
+  /** Polling interval once a path falls back to polling. */
   pollIntervalMs?: number;
+  /** How one folder is watched (tests replace it). */
+  watchFolder?: FolderWatchFn;
 }
 
 export interface FileWatcher {
@@ -28,49 +36,215 @@ export interface FileWatcher {
   close(): Promise<void>;
 }
 
+/** Watches one folder's entries; `onEvent` gets the entry's name (null: unknown, rescan). May throw ENOSPC/EMFILE. */
+export type FolderWatchFn = (dir: string, onEvent: (name: string | null) => void, onError: (err: Error) => void) => { close(): void };
+
+export const watchFolderWithInotify: FolderWatchFn = (dir, onEvent, onError) => {
+  const watcher = watchFolderWithFs(dir, { persistent: true }, (_type, name) => onEvent(name === null ? null : String(name)));
+  watcher.on('error', onError);
+  return watcher;
+};
+
 export function watchFiles(opts: FileWatcherOptions): FileWatcher {
-  const watchers: FSWatcher[] = [];
-  const polled = new Set<string>();
-  const start = (paths: string[], usePolling: boolean): FSWatcher => {
-    const watcher = new FSWatcher({
-      ignoreInitial: true,
-      awaitWriteFinish: false,
-      atomic: true,
-      followSymlinks: false,
-      usePolling,
-      interval: opts.pollIntervalMs ?? 1000,
-      ignored: (p, stats) => opts.skips(path.resolve(p), stats ? stats.isDirectory() : undefined),
+  const watcher = new FolderTreeWatcher(opts);
+  return { ready: watcher.start(), close: async () => watcher.close() };
+}
+
+interface WatchedFolder {
+  handle: { close(): void };
+  /** Inode when watched: a different folder moved in under the same name is walked again. */
+  ino: number;
+}
+
+class FolderTreeWatcher {
+  private readonly roots: string[];
+  /** Parent folder → names of watched paths in it. */
+  private readonly rootNames = new Map<string, Set<string>>();
+  private readonly folders = new Map<string, WatchedFolder>();
+  /** Paths being looked at after an event; true = another event came meanwhile, look again. */
+  private readonly checking = new Map<string, boolean>();
+  private readonly polled = new Set<string>();
+  private readonly lifetime = new AbortController();
+  private readonly watchFolder: FolderWatchFn;
+
+  constructor(private readonly opts: FileWatcherOptions) {
+    this.roots = [...new Set(opts.paths.map((p) => path.resolve(p)))];
+    for (const root of this.roots) {
+      const parent = path.dirname(root);
+      if (parent === root) continue;
+      this.rootNames.set(parent, (this.rootNames.get(parent) ?? new Set()).add(path.basename(root)));
+    }
+    this.watchFolder = opts.watchFolder ?? watchFolderWithInotify;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(
+      this.roots.map(async (root) => {
+        await this.guarded(root, async () => {
+          const parent = path.dirname(root);
+          if (parent !== root) await this.watch(parent);
+          const st = await lstat(root).catch(() => undefined);
+          if (st?.isDirectory()) await this.walk(root, false);
+        });
+      }),
+    );
+  }
+
+  close(): void {
+    this.lifetime.abort();
+    for (const folder of this.folders.values()) folder.handle.close();
+    this.folders.clear();
+  }
+
+  /** Watches `dir` and every folder under it that is not skipped; reports their entries when `report`. */
+  private async walk(dir: string, report: boolean): Promise<void> {
+    if (this.lifetime.signal.aborted || !(await this.watch(dir))) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const subfolders: string[] = [];
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const isDir = entry.isDirectory();
+      if ((!isDir && !report) || this.opts.skips(abs, isDir)) continue;
+      if (report) this.opts.onChange(abs, 'upsert', isDir);
+      if (isDir) subfolders.push(abs);
+    }
+    await Promise.all(subfolders.map((sub) => this.walk(sub, report)));
+  }
+
+  /** Starts watching a folder (once); false when it is gone. Throws what the OS says when out of watches. */
+  private async watch(dir: string): Promise<boolean> {
+    if (this.folders.has(dir)) return true;
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st?.isDirectory() || this.lifetime.signal.aborted || this.isPolled(dir)) return false;
+    if (this.folders.has(dir)) return true;
+    try {
+      const handle = this.watchFolder(dir, (name) => this.onEvent(dir, name), (err) => this.onFolderError(dir, err));
+      this.folders.set(dir, { handle, ino: st.ino });
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      throw err;
+    }
+  }
+
+  private onEvent(dir: string, name: string | null): void {
+    if (this.lifetime.signal.aborted) return;
+    if (name === null) {
+      void this.guarded(dir, () => this.walk(dir, true));
+      return;
+    }
+    const abs = path.join(dir, name);
+    if (!this.isRoot(abs) && (!this.isUnderRoot(abs) || this.opts.skips(abs, undefined))) return;
+    void this.guarded(abs, () => this.check(abs));
+  }
+
+  /** Looks at a path after an event, one look at a time per path, again if events came meanwhile. */
+  private async check(abs: string): Promise<void> {
+    if (this.checking.has(abs)) {
+      this.checking.set(abs, true);
+      return;
+    }
+    this.checking.set(abs, false);
+    try {
+      do {
+        this.checking.set(abs, false);
+        await this.checkOnce(abs);
+      } while (this.checking.get(abs) === true && !this.lifetime.signal.aborted);
+    } finally {
+      this.checking.delete(abs);
+    }
+  }
+
+  private async checkOnce(abs: string): Promise<void> {
+    const st = await lstat(abs).catch(() => undefined);
+    if (this.lifetime.signal.aborted || this.isPolled(abs)) return;
+    const watched = this.folders.get(abs);
+    if (!st) {
+      if (watched) this.unwatchTree(abs);
+      this.opts.onChange(abs, 'delete', watched !== undefined);
+      return;
+    }
+    const isDir = st.isDirectory();
+    if (!this.isRoot(abs) && this.opts.skips(abs, isDir)) return;
+    if (!isDir) {
+      if (watched) this.unwatchTree(abs);
+      this.opts.onChange(abs, 'upsert', false);
+      return;
+    }
+    if (watched?.ino === st.ino) return; // a folder's own attributes changed: nothing to copy
+    if (watched) this.unwatchTree(abs);
+    this.opts.onChange(abs, 'upsert', true);
+    if (this.isRoot(abs) || this.isUnderRoot(abs)) await this.walk(abs, true);
+  }
+
+  private unwatchTree(dir: string): void {
+    const prefix = `${dir}${path.sep}`;
+    for (const [folder, watched] of this.folders) {
+      if (folder !== dir && !folder.startsWith(prefix)) continue;
+      watched.handle.close();
+      this.folders.delete(folder);
+    }
+  }
+
+  private onFolderError(dir: string, err: Error): void {
+    if (this.lifetime.signal.aborted) return;
+    this.folders.get(dir)?.handle.close();
+    this.folders.delete(dir);
+    void this.guarded(dir, async () => {
+      if (watcherErrorAdvice(err as NodeJS.ErrnoException)) throw err;
+      this.opts.onWarning(`File watcher error on ${dir}: ${err.message}`, 'Changes are compared with the container again to catch up.');
+      await this.walk(dir, true);
+      this.opts.onError();
     });
-    watcher.on('add', (p) => opts.onChange(path.resolve(p), 'upsert', false));
-    watcher.on('change', (p) => opts.onChange(path.resolve(p), 'upsert', false));
-    watcher.on('addDir', (p) => opts.onChange(path.resolve(p), 'upsert', true));
-    watcher.on('unlink', (p) => opts.onChange(path.resolve(p), 'delete', false));
-    watcher.on('unlinkDir', (p) => opts.onChange(path.resolve(p), 'delete', true));
-    watcher.on('error', (err) => {
+  }
+
+  /** Runs `work`; out of watches or file handles → warns and polls the watched path instead. */
+  private async guarded(where: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
       const advice = watcherErrorAdvice(err as NodeJS.ErrnoException);
-      const where = (err as NodeJS.ErrnoException).path;
-      const root = paths.find((r) => where !== undefined && (where === r || where.startsWith(`${r}${path.sep}`))) ?? paths[0];
-      if (advice && !usePolling && root !== undefined && !polled.has(root)) {
-        polled.add(root);
-        opts.onWarning(`${advice.message} Polling ${root} instead (slower to notice changes).`, advice.hint);
-        watchers.push(start([root], true));
-      } else if (!advice) {
-        opts.onWarning(`File watcher error: ${(err as Error).message}`, 'Changes are compared with the container again to catch up.');
+      if (!advice || this.lifetime.signal.aborted) {
+        if (!this.lifetime.signal.aborted) {
+          this.opts.onWarning(`File watcher error: ${(err as Error).message}`, 'Changes are compared with the container again to catch up.');
+          this.opts.onError();
+        }
+        return;
       }
-      opts.onError();
-    });
-    watcher.add(paths);
-    return watcher;
-  };
-  const main = start(opts.paths, false);
-  watchers.push(main);
-  const ready = new Promise<void>((resolve) => main.once('ready', () => resolve()));
-  return {
-    ready,
-    close: async () => {
-      await Promise.all(watchers.map((w) => w.close()));
-    },
-  };
+      await Promise.all(this.rootsAt(where).map((root) => this.pollInstead(root, advice)));
+    }
+  }
+
+  private async pollInstead(root: string, advice: { message: string; hint: string }): Promise<void> {
+    if (this.polled.has(root)) return;
+    this.polled.add(root);
+    this.unwatchTree(root);
+    this.opts.onWarning(`${advice.message} Polling ${root} instead (slower to notice changes).`, advice.hint);
+    const skips = (p: string, isDir: boolean): boolean => this.opts.skips(p, isDir);
+    const poller = pollFolder({ root, skips, intervalMs: this.opts.pollIntervalMs ?? 1000, onChange: this.opts.onChange, signal: this.lifetime.signal });
+    await poller.ready;
+    this.opts.onError();
+  }
+
+  /** The watched paths `where` belongs to (under them, or their parent folder). */
+  private rootsAt(where: string): string[] {
+    const at = this.roots.filter((r) => where === r || where.startsWith(`${r}${path.sep}`) || where === path.dirname(r));
+    return at.length > 0 ? at : this.roots;
+  }
+
+  private isPolled(p: string): boolean {
+    for (const root of this.polled) if (p === root || p.startsWith(`${root}${path.sep}`)) return true;
+    return false;
+  }
+
+  private isRoot(p: string): boolean {
+    return this.rootNames.get(path.dirname(p))?.has(path.basename(p)) === true;
+  }
+
+  private isUnderRoot(p: string): boolean {
+    return this.roots.some((r) => p.startsWith(`${r}${path.sep}`));
+  }
 }
 
 /** The exact fix for the watcher errors a person can fix; undefined for others. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Engine } from '../../core/engine.js';
 import type { StackEvent } from '../../core/events.js';
 import type { ChangeBatch } from './change-batcher.js';
-import { syncToContainer } from './container-sync.js';
+import { ContainerWriter } from './container-writer.js';
 import { diffStamps, scanHostFiles, type FileStamps } from './host-files.js';
 import type { WatchRuleMatcher } from './watch-rules.js';
 
@@ -23,21 +23,29 @@ export class RuleSync {
   private synced: FileStamps = new Map();
   private pending: ChangeBatch = new Map();
   private readonly skips: (absPath: string, isDir: boolean) => boolean;
+  private readonly writer: ContainerWriter;
 
   constructor(
     readonly matcher: WatchRuleMatcher,
     private readonly deps: RuleSyncDeps,
   ) {
     this.skips = (p, isDir) => !this.matcher.applies(p, isDir) || this.matcher.skips(p, isDir);
+    this.writer = new ContainerWriter(deps.engine);
   }
 
   private get copies(): boolean {
     return this.deps.copy && this.matcher.rule.action !== 'rebuild' && this.matcher.rule.action !== 'restart';
   }
 
-  /** Records what the host has now (taken as what the container has), or syncs it all (initial_sync). */
+  /**
+   * Records what the host has now (taken as what the container has), or syncs it all (initial_sync).
+   * `signal` bounds the rule's life: when it aborts, the sync helper in the container is ended.
+   */
   async start(signal: AbortSignal, emit?: Emit): Promise<void> {
     if (!this.copies) return;
+    if (signal.aborted) this.writer.close();
+    else signal.addEventListener('abort', () => this.writer.close(), { once: true });
+    const preparing = this.prepareWriter();
     const scanned = await scanHostFiles(this.matcher.rule.path, this.skips, { deep: true, signal });
     if (this.matcher.rule.initialSync) {
       this.pending = new Map([...scanned.keys()].map((p) => [p, 'upsert' as const]));
@@ -45,6 +53,13 @@ export class RuleSync {
     } else {
       this.synced = scanned;
     }
+    await preparing;
+  }
+
+  /** Starts the sync helper in the running container now, so the first change does not wait for it. */
+  private async prepareWriter(): Promise<void> {
+    const containerId = await this.deps.findContainer(this.matcher.service).catch(() => undefined);
+    if (containerId !== undefined) await this.writer.prepare(containerId);
   }
 
   /** Takes the batch's changes this rule cares about; true when there were any. */
@@ -116,8 +131,7 @@ export class RuleSync {
     }
     if (upserts.length === 0 && deletes.length === 0) return;
     const started = performance.now();
-    const result = await syncToContainer(
-      this.deps.engine,
+    const result = await this.writer.sync(
       containerId,
       upserts.map((p) => ({ hostPath: p, containerPath: this.matcher.targetOf(p) })),
       deletes.map((p) => this.matcher.targetOf(p)),

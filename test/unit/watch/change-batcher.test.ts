@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeBatcher, type BatchClock, type ChangeBatch } from '../../../src/engine/watch/change-batcher.js';
+import { ChangeBatcher, DEFAULT_SMALL_BATCH, type BatchClock, type ChangeBatch, type SmallBatchRule } from '../../../src/engine/watch/change-batcher.js';
 
 class FakeClock implements BatchClock {
   time = 0;
@@ -25,10 +25,10 @@ class FakeClock implements BatchClock {
   }
 }
 
-function setup(quietMs = 60, maxWaitMs = 1000) {
+function setup(quietMs = 60, maxWaitMs = 1000, small: SmallBatchRule | false = false) {
   const clock = new FakeClock();
   const batches: ChangeBatch[] = [];
-  const batcher = new ChangeBatcher({ quietMs, maxWaitMs, clock, onBatch: (b) => batches.push(b) });
+  const batcher = new ChangeBatcher({ quietMs, maxWaitMs, small, clock, onBatch: (b) => batches.push(b) });
   return { clock, batches, batcher };
 }
 
@@ -85,5 +85,42 @@ describe('ChangeBatcher', () => {
     batcher.dispose();
     clock.advance(1000);
     expect(batches).toHaveLength(2);
+  });
+
+  it('hands a small batch (one edit, or a temp file renamed over) over after the short quiet period', () => {
+    const { clock, batches, batcher } = setup(60, 1000, DEFAULT_SMALL_BATCH);
+    batcher.add('/src/a.ts', 'upsert');
+    clock.advance(14);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect([...batches[0]!]).toEqual([['/src/a.ts', 'upsert']]);
+    batcher.add('/src/.a.ts.swp', 'upsert');
+    batcher.add('/src/.a.ts.swp', 'delete');
+    batcher.add('/src/a.ts', 'upsert');
+    clock.advance(15);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.size).toBe(2);
+  });
+
+  it('waits the full quiet period once a batch grows past the small size', () => {
+    const { clock, batches, batcher } = setup(60, 1000, DEFAULT_SMALL_BATCH);
+    batcher.add('/a', 'upsert');
+    clock.advance(5);
+    batcher.add('/b', 'upsert');
+    clock.advance(5);
+    batcher.add('/c', 'upsert');
+    clock.advance(59);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches[0]!.size).toBe(3);
+  });
+
+  it('uses the small-batch rule unless told not to', () => {
+    const clock = new FakeClock();
+    const batches: ChangeBatch[] = [];
+    const batcher = new ChangeBatcher({ quietMs: 60, maxWaitMs: 1000, clock, onBatch: (b) => batches.push(b) });
+    batcher.add('/a', 'upsert');
+    clock.advance(DEFAULT_SMALL_BATCH.quietMs);
+    expect(batches).toHaveLength(1);
   });
 });

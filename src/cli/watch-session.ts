@@ -1,0 +1,99 @@
+// The foreground of `up --watch` and `watch`: every service's logs (prefixed as `logs` prints them) on
+// stdout, the watch use case applying `develop.watch` rules, its events as plain lines on stderr (NDJSON on
+// stdout with --json). Ctrl-C ends both; the stack keeps running unless `down` is asked for.
+import type { Engine } from '../core/engine.js';
+import type { EventSink } from '../core/events.js';
+import type { Project } from '../core/model.js';
+import { printLogLines } from './log-printer.js';
+import { createNdjsonProgress } from './progress/ndjson-progress.js';
+import { createPlainProgress } from './progress/plain-progress.js';
+import { fileWatcher, hostPortPlanner, loadProjectFromFlags, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
+
+export interface WatchSessionOptions {
+  project: Project;
+  engine: Engine;
+  flags: ProjectFlags & { json: boolean };
+  /** Services whose rules apply; empty = all with `develop.watch`. */
+  services: string[];
+  /** Services `up` converges after a compose change (undefined: those with containers). */
+  upServices?: string[];
+  strictPorts: boolean;
+  waitTimeoutMs: number;
+  /** Log lines from this time (unix seconds); undefined: only new lines. */
+  logsSince?: number;
+  /** `up --watch --down`: remove the stack (not its volumes) once watching ends. */
+  downAfter: boolean;
+  signal: AbortSignal;
+}
+
+export async function runWatchSession(opts: WatchSessionOptions): Promise<void> {
+  const { project, engine, flags } = opts;
+  const { streamProjectLogs } = await import('../app/logs.js');
+  const { watchStack } = await import('../app/watch-stack.js');
+  const progress = flags.json
+    ? createNdjsonProgress((line) => void process.stdout.write(`${line}\n`))
+    : createPlainProgress((line) => void process.stderr.write(`${line}\n`));
+  // Either side failing (an unwatched service, a broken engine) ends the other one too.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([opts.signal, stop.signal]);
+  const services = Object.keys(project.services);
+  const lines = streamProjectLogs({
+    engine,
+    project: project.name,
+    services: [],
+    knownServices: services,
+    follow: true,
+    timestamps: false,
+    signal,
+    ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
+  });
+  const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true });
+  const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
+  const endsAll = <T>(task: Promise<T>): Promise<T> =>
+    task.catch((err: unknown) => {
+      stop.abort();
+      throw err;
+    });
+  try {
+    await Promise.all([
+      endsAll(printing),
+      endsAll(watchStack(
+        {
+          project,
+          services: opts.services,
+          ...(opts.upServices ? { upServices: opts.upServices } : {}),
+          loadProject: () => loadProjectFromFlags(flags),
+          strictPorts: opts.strictPorts,
+          waitTimeoutMs: opts.waitTimeoutMs,
+          stateDir: stateDir(),
+          signal,
+          onEvent: progress.onEvent,
+        },
+        deps,
+      )),
+    ]);
+  } finally {
+    stop.abort();
+    await printing.catch(() => undefined);
+    await progress.close();
+  }
+  if (opts.downAfter) await downStack(project, engine, progress.onEvent);
+  else progress.onEvent({ type: 'notice', level: 'info', message: `stopped watching; ${project.name} keeps running (\`devstack down\` removes it)` });
+}
+
+async function downStack(project: Project, engine: Engine, onEvent: EventSink): Promise<void> {
+  const { down } = await import('../app/down.js');
+  await down(
+    {
+      projectName: project.name,
+      services: project.services,
+      removeVolumes: false,
+      confirmVolumeRemoval: () => Promise.resolve(false),
+      stopTimeoutS: 10,
+      // The interrupt that ended watching must not cut the teardown short; a second Ctrl-C still exits at once.
+      signal: new AbortController().signal,
+      onEvent,
+    },
+    engine,
+  );
+}

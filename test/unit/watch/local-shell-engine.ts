@@ -1,0 +1,42 @@
+// A stand-in engine for the sync path: `openExecStream` runs the command as a local process (so the
+// real helper script runs in a real sh), putArchive and exec record what they were asked.
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { Engine, ExecResult, ExecStream } from '../../../src/core/engine.js';
+
+export interface LocalShellEngine {
+  engine: Engine;
+  opened: string[][];
+  archives: Buffer[];
+  execs: string[][];
+  /** The local processes started, to end them from a test ("the container restarted"). */
+  processes: { kill(): void }[];
+}
+
+export function localShellEngine(opts: { streams?: boolean; wrap?: (cmd: string[]) => string[] } = {}): LocalShellEngine {
+  const out: LocalShellEngine = { engine: undefined as unknown as Engine, opened: [], archives: [], execs: [], processes: [] };
+  const engine: Partial<Engine> = {
+    putArchive: async (_id: string, _dest: string, tar: Readable) => {
+      const chunks: Buffer[] = [];
+      for await (const c of tar) chunks.push(c as Buffer);
+      out.archives.push(Buffer.concat(chunks));
+    },
+    exec: async (_id: string, cmd: string[]): Promise<ExecResult> => {
+      out.execs.push(cmd);
+      return { exitCode: 0, output: '' };
+    },
+  };
+  if (opts.streams !== false) {
+    engine.openExecStream = async (_id: string, cmd: string[]): Promise<ExecStream> => {
+      out.opened.push(cmd);
+      const [file, ...args] = opts.wrap ? opts.wrap(cmd) : cmd;
+      const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      out.processes.push({ kill: () => void child.kill('SIGKILL') });
+      child.stdin.on('error', () => undefined);
+      const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended, close: () => void child.stdin.end() };
+    };
+  }
+  out.engine = engine as Engine;
+  return out;
+}

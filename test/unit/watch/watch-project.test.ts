@@ -1,0 +1,123 @@
+// watchProject with a fake FileWatchPort: no files, no engine; batches are handed in by the test.
+import { describe, expect, it } from 'vitest';
+import { watchProject } from '../../../src/app/watch.js';
+import type { Engine } from '../../../src/core/engine.js';
+import { ComposeError } from '../../../src/core/errors.js';
+import type { StackEvent } from '../../../src/core/events.js';
+import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../../../src/core/file-watch.js';
+import type { Project } from '../../../src/core/model.js';
+import { project, service } from '../core/fixtures.js';
+
+class FakeFiles implements FileWatchPort {
+  onBatch: ((batch: FileChangeBatch) => void) | undefined;
+  applied: string[] = [];
+  async createRuleSync(req: Parameters<FileWatchPort['createRuleSync']>[0]): Promise<RuleSyncHandle> {
+    let taken = 0;
+    return {
+      service: req.service.name,
+      rule: req.rule,
+      start: async () => {},
+      take: (batch) => {
+        taken = [...batch.keys()].filter((p) => p.startsWith(req.rule.path)).length;
+        return taken > 0;
+      },
+      drop: () => void (taken = 0),
+      apply: async () => void this.applied.push(`${req.service.name}:${req.rule.action}:${taken}`),
+      catchUp: async () => {},
+    };
+  }
+  watchChanges(req: Parameters<FileWatchPort['watchChanges']>[0]) {
+    this.onBatch = (batch) => req.onBatch(batch, () => false);
+    return { ready: Promise.resolve(), close: async () => {} };
+  }
+}
+
+const watched = (greeting: string): Project =>
+  project([
+    service('web', {
+      environment: { GREETING: greeting },
+      develop: {
+        watch: [
+          { action: 'sync', path: '/p/src', target: '/app/src', ignore: [], include: [], initialSync: false },
+          { action: 'rebuild', path: '/p/package.json', ignore: [], include: [], initialSync: false },
+        ],
+      },
+    }),
+  ]);
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+};
+
+describe('watchProject (fake file-watch port)', () => {
+  it('routes batches: sync to the rule, rebuild to rebuildService; a broken compose file keeps watching; a good one reloads', async () => {
+    const files = new FakeFiles();
+    const events: StackEvent[] = [];
+    const rebuilt: string[] = [];
+    const stop = new AbortController();
+    let next: () => Promise<Project> = async () => {
+      throw new ComposeError([{ location: { file: '/p/compose.yaml', line: 4, col: 7 }, message: 'unknown key "imagee"' }]);
+    };
+    const watchingCount = () => events.filter((e) => e.type === 'notice' && e.message === 'watching web for changes').length;
+    const running = watchProject({
+      engine: {} as Engine,
+      files,
+      project: watched('one'),
+      services: [],
+      signal: stop.signal,
+      onEvent: (e) => events.push(e),
+      findContainer: async () => 'c1',
+      rebuildService: async (s, _signal, p) => void rebuilt.push(`${s}:${p.services.web!.environment.GREETING}`),
+      reloadProject: () => next(),
+    });
+    await until(() => watchingCount() === 1);
+
+    files.onBatch!(new Map([['/p/src/a.ts', 'upsert'], ['/p/src/b.ts', 'upsert']]));
+    await until(() => files.applied.length === 1);
+    expect(files.applied).toEqual(['web:sync:2']);
+
+    files.onBatch!(new Map([['/p/package.json', 'upsert']]));
+    await until(() => rebuilt.length === 1);
+    expect(rebuilt).toEqual(['web:one']);
+
+    files.onBatch!(new Map([['/p/compose.yaml', 'upsert']]));
+    await until(() => events.some((e) => e.type === 'notice' && e.level === 'warn'));
+    const warning = events.find((e) => e.type === 'notice' && e.level === 'warn');
+    expect(warning).toMatchObject({ message: expect.stringContaining('/p/compose.yaml:4:7: unknown key "imagee"') });
+    expect(watchingCount()).toBe(1);
+
+    next = async () => watched('two');
+    files.onBatch!(new Map([['/p/compose.yaml', 'upsert']]));
+    await until(() => watchingCount() === 2);
+    files.onBatch!(new Map([['/p/package.json', 'upsert']]));
+    await until(() => rebuilt.length === 2);
+    expect(rebuilt[1]).toBe('web:two');
+
+    stop.abort();
+    await running;
+  });
+
+  it('a reloaded project without watch rules is reported and the previous rules stay', async () => {
+    const files = new FakeFiles();
+    const events: StackEvent[] = [];
+    const stop = new AbortController();
+    const running = watchProject({
+      engine: {} as Engine,
+      files,
+      project: watched('one'),
+      services: [],
+      signal: stop.signal,
+      onEvent: (e) => events.push(e),
+      findContainer: async () => 'c1',
+      rebuildService: async () => {},
+      reloadProject: async () => project([service('web')]),
+    });
+    await until(() => files.onBatch !== undefined);
+    files.onBatch!(new Map([['/p/compose.yaml', 'upsert']]));
+    await until(() => events.some((e) => e.type === 'notice' && e.message.startsWith('the reloaded project cannot be watched')));
+    await until(() => events.filter((e) => e.type === 'notice' && e.message === 'watching web for changes').length === 2);
+    stop.abort();
+    await running;
+  });
+});
