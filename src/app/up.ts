@@ -1,17 +1,18 @@
 // `devstack up`: build/pull, create and start the services in dependency order, wait until each is ready.
-import { containerSpecFor, type ContainerSpec } from '../core/container-spec.js';
-import { planConvergence, recreateIfImageChanged, type ServiceAction } from '../core/convergence-plan.js';
-import type { Engine, PortBinding } from '../core/engine.js';
+import type { ContainerSpec } from '../core/container-spec.js';
+import { recreateIfImageChanged, type ServiceAction } from '../core/convergence-plan.js';
+import type { Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { assertAcyclic, DependencyGraph, walkGraph } from '../core/graph.js';
-import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import { ensureServiceImage } from './images.js';
 import { prepareServiceContainer, type PreparedContainer } from './apply-service-action.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 import type { WaitCondition, WaitForService, WaitResult } from '../core/service-wait.js';
+import { planUp } from './plan-up.js';
 import { ensureProjectResources } from './project-resources.js';
+import { finalCondition, ReadinessWaits } from './readiness-waits.js';
 import { serviceFailure } from './service-failure.js';
 import { selectServices } from './select-services.js';
 
@@ -86,41 +87,18 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
 
   await ensureProjectResources(engine, project, services, onEvent);
 
-  const specs = new Map<string, ContainerSpec>();
-  for (const s of services) {
-    const bindings = portPlan.bindings.filter((b) => b.service === s.name);
-    const { env, rewrites } = rewriteLocalhostPorts(s.environment, portPlan.remaps);
-    for (const r of rewrites) {
-      onEvent({ type: 'notice', level: 'info', service: s.name, message: `${s.name}: ${r.key}=${r.to} (was ${r.from})` });
-    }
-    specs.set(s.name, containerSpecFor({ project, service: s, ports: bindings.map(toPortBinding), environment: env }));
-  }
-
-  const observed = await engine.listProjectContainers(project.name);
-  const plan = planConvergence({
-    desired: graph.withDependencies(selected).filter((n) => specs.has(n)).map((n) => ({
-      name: n,
-      hash: (specs.get(n) as ContainerSpec).hash,
-      restartWith: Object.entries((project.services[n] as ServiceConfig).dependsOn)
-        .filter(([, d]) => d.restart)
-        .map(([d]) => d),
-    })),
-    observed,
-    definedServices: [...Object.keys(project.services), ...project.inactiveServices],
+  const rebuild = new Set(req.rebuild ?? []);
+  const { specs, actions } = await planUp({
+    engine,
+    project,
+    graph,
+    selected,
+    portPlan,
     forceRecreate: req.forceRecreate,
     removeOrphans: req.removeOrphans,
+    rebuild,
+    onEvent,
   });
-  for (const o of plan.orphans) {
-    if (o.kind === 'remove-orphan') {
-      onEvent({ type: 'resource', kind: 'container', name: o.container.name, action: 'remove' });
-      await engine.removeContainer(o.container.id, { force: true, removeVolumes: false });
-    } else {
-      onEvent({ type: 'notice', level: 'warn', message: `orphan container ${o.container.name}: its service is no longer in the compose file (--remove-orphans removes it)` });
-    }
-  }
-  for (const extra of plan.extras) await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
-  const rebuild = new Set(req.rebuild ?? []);
-  const actions = new Map(plan.services.map((a) => [a.service, forceRecreateOf(a, rebuild)]));
 
   // Images are prepared as soon as the run starts, in parallel with starting what is ready already.
   const images = new Map<string, Promise<string>>();
@@ -139,27 +117,8 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   const createdThisRun: string[] = [];
   /** The last container created for a service, even if it then failed to start (its logs explain why). */
   const createdFor = new Map<string, string>();
-  const waits = new Map<string, Promise<WaitResult>>();
-  const waitFor = (name: string, condition: WaitCondition): Promise<WaitResult> => {
-    const key = `${name}/${condition}`;
-    let p = waits.get(key);
-    if (!p) {
-      const service = project.services[name] as ServiceConfig;
-      if (condition !== 'service_started') onEvent({ type: 'service', service: name, phase: 'wait' });
-      p = deps.waitForService({
-        engine,
-        project: project.name,
-        service,
-        containerId: containerIds.get(name) as string,
-        condition,
-        // Ctrl-C aborts the wait; running out of time is the waiter's own verdict ("timeout"), not an abort.
-        signal: req.signal,
-        timeoutMs: Math.max(0, Math.min(service.devstack.timeoutMs ?? Infinity, deadline - Date.now())),
-      });
-      waits.set(key, p);
-    }
-    return p;
-  };
+  const readinessWaits = new ReadinessWaits({ engine, project, waitForService: deps.waitForService, signal: req.signal, deadline, onEvent });
+  const waitFor = (name: string, condition: WaitCondition) => readinessWaits.waitFor(name, containerIds.get(name) as string, condition);
   /** Why a service failed to become ready (the waiter's verdict), by service. */
   const failures = new Map<string, unknown>();
   const waitForDependencies = async (name: string, service: ServiceConfig): Promise<void> => {
@@ -281,30 +240,12 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   };
 }
 
-/** What "ready" means for a service at the end of `up`. */
-function finalCondition(project: Project, name: string): WaitCondition {
-  const completedByDependents = Object.values(project.services).some(
-    (s) => s.dependsOn[name]?.condition === 'service_completed_successfully',
-  );
-  return completedByDependents ? 'service_completed_successfully' : 'service_healthy';
-}
-
-/** A service being rebuilt is recreated even when its config and image id are unchanged. */
-function forceRecreateOf(action: ServiceAction, rebuild: ReadonlySet<string>): ServiceAction {
-  if (!rebuild.has(action.service) || (action.kind !== 'keep' && action.kind !== 'start')) return action;
-  return { service: action.service, kind: 'recreate', container: action.container, reason: 'forced' };
-}
-
-function toPortBinding(b: PlannedBinding): PortBinding {
-  return { containerPort: b.containerPort, protocol: b.protocol, hostIp: b.hostIp, hostPort: b.hostPort };
-}
-
 async function stopStartedContainers(engine: Engine, ids: string[], onEvent: EventSink): Promise<void> {
   await Promise.all(
     ids.map(async (id) => {
       try {
         await engine.stopContainer(id, INTERRUPT_STOP_TIMEOUT_S);
-        onEvent({ type: 'resource', kind: 'container', name: id.slice(0, 12), action: 'remove' });
+        onEvent({ type: 'notice', level: 'info', message: `stopped container ${id.slice(0, 12)} (started by this run)` });
       } catch {
         // Already gone.
       }

@@ -1,5 +1,6 @@
 // A scripted Engine for waiter tests: container details you mutate, events and log lines you push.
 import type { ContainerDetails, Engine, EngineEvent, LogRecord } from '../../../src/core/engine.js';
+import { service as serviceFixture } from '../core/fixtures.js';
 import type { ServiceConfig } from '../../../src/core/model.js';
 
 export class FakeEngine {
@@ -117,22 +118,7 @@ function queueIterable<T>(signal: AbortSignal, attach: (queue: { push: (v: T) =>
   };
 }
 
+/** A service named `db` with no image, no networks: probes tests set only what they exercise. */
 export function service(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    name: 'db',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    dependsOn: {},
-    labels: {},
-    tty: false,
-    stdinOpen: false,
-    extraHosts: [],
-    networks: {},
-    profiles: [],
-    devstack: {},
-    source: { file: 'compose.yaml', line: 1, col: 1 },
-    ...overrides,
-  };
+  return serviceFixture(overrides.name ?? 'db', { image: undefined, networks: {}, source: { file: 'compose.yaml', line: 1, col: 1 }, ...overrides });
 }

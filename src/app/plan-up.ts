@@ -1,0 +1,76 @@
+// The deciding half of `up`: what each selected service's container should be (spec + config hash, with
+// remapped ports and rewritten localhost URLs), what to do about what runs now, and clearing out orphans.
+import { containerSpecFor, type ContainerSpec } from '../core/container-spec.js';
+import { planConvergence, type ServiceAction } from '../core/convergence-plan.js';
+import type { Engine, PortBinding } from '../core/engine.js';
+import type { EventSink } from '../core/events.js';
+import type { DependencyGraph } from '../core/graph.js';
+import type { HostPortPlan, PlannedBinding } from '../core/host-port-plan.js';
+import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
+import type { Project, ServiceConfig } from '../core/model.js';
+
+export interface UpPlanInput {
+  engine: Engine;
+  project: Project;
+  graph: DependencyGraph;
+  selected: string[];
+  portPlan: HostPortPlan;
+  forceRecreate: boolean;
+  removeOrphans: boolean;
+  /** Services recreated whatever their state (watch's rebuild rule). */
+  rebuild: ReadonlySet<string>;
+  onEvent: EventSink;
+}
+
+export interface UpPlan {
+  specs: Map<string, ContainerSpec>;
+  actions: Map<string, ServiceAction>;
+}
+
+export async function planUp(input: UpPlanInput): Promise<UpPlan> {
+  const { engine, project, portPlan, onEvent } = input;
+  const specs = new Map<string, ContainerSpec>();
+  for (const name of input.selected) {
+    const service = project.services[name] as ServiceConfig;
+    const { env, rewrites } = rewriteLocalhostPorts(service.environment, portPlan.remaps);
+    for (const r of rewrites) {
+      onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: ${r.key}=${r.to} (was ${r.from})` });
+    }
+    const ports = portPlan.bindings.filter((b) => b.service === name).map(toPortBinding);
+    specs.set(name, containerSpecFor({ project, service, ports, environment: env }));
+  }
+
+  const plan = planConvergence({
+    desired: input.graph.withDependencies(input.selected).filter((n) => specs.has(n)).map((n) => ({
+      name: n,
+      hash: (specs.get(n) as ContainerSpec).hash,
+      restartWith: Object.entries((project.services[n] as ServiceConfig).dependsOn)
+        .filter(([, d]) => d.restart)
+        .map(([d]) => d),
+    })),
+    observed: await engine.listProjectContainers(project.name),
+    definedServices: [...Object.keys(project.services), ...project.inactiveServices],
+    forceRecreate: input.forceRecreate,
+    removeOrphans: input.removeOrphans,
+  });
+  for (const o of plan.orphans) {
+    if (o.kind === 'remove-orphan') {
+      onEvent({ type: 'resource', kind: 'container', name: o.container.name, action: 'remove' });
+      await engine.removeContainer(o.container.id, { force: true, removeVolumes: false });
+    } else {
+      onEvent({ type: 'notice', level: 'warn', message: `orphan container ${o.container.name}: its service is no longer in the compose file (--remove-orphans removes it)` });
+    }
+  }
+  for (const extra of plan.extras) await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
+  return { specs, actions: new Map(plan.services.map((a) => [a.service, forceRecreateOf(a, input.rebuild)])) };
+}
+
+/** A service being rebuilt is recreated even when its config and image id are unchanged. */
+function forceRecreateOf(action: ServiceAction, rebuild: ReadonlySet<string>): ServiceAction {
+  if (!rebuild.has(action.service) || (action.kind !== 'keep' && action.kind !== 'start')) return action;
+  return { service: action.service, kind: 'recreate', container: action.container, reason: 'forced' };
+}
+
+function toPortBinding(b: PlannedBinding): PortBinding {
+  return { containerPort: b.containerPort, protocol: b.protocol, hostIp: b.hostIp, hostPort: b.hostPort };
+}
