@@ -1,5 +1,5 @@
-// One wait per (service, condition) for the whole `up`: a dependency several services wait on is probed once,
-// and the final "is everything ready" pass reuses the verdicts dependents already got.
+// One wait per (service, condition) for the whole `up`: a dependency several services wait on is probed once.
+// The final "is everything ready" pass asks afresh: a service seen running earlier may have died since.
 import type { Engine } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import type { Project, ServiceConfig } from '../core/model.js';
@@ -21,13 +21,13 @@ export class ReadinessWaits {
     },
   ) {}
 
-  waitFor(name: string, containerId: string, condition: WaitCondition): Promise<WaitResult> {
+  waitFor(name: string, containerId: string, condition: WaitCondition, opts: { fresh?: boolean } = {}): Promise<WaitResult> {
     const key = `${name}/${condition}`;
-    let pending = this.waits.get(key);
+    let pending = opts.fresh ? undefined : this.waits.get(key);
     if (!pending) {
       const { engine, project, onEvent } = this.opts;
       const service = project.services[name] as ServiceConfig;
-      if (condition !== 'service_started') onEvent({ type: 'service', service: name, phase: 'wait' });
+      if (condition !== 'service_started' && !this.waits.has(key)) onEvent({ type: 'service', service: name, phase: 'wait' });
       pending = this.opts.waitForService({
         engine,
         project: project.name,

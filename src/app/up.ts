@@ -179,7 +179,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
       selected
         .filter((n) => containerIds.has(n))
         .map(async (n) => {
-          const r = await waitFor(n, finalCondition(project, n));
+          const r = await readinessWaits.waitFor(n, containerIds.get(n) as string, finalCondition(project, n), { fresh: true });
           readiness.set(n, r);
           if (r.ok) onEvent({ type: 'service', service: n, phase: 'ready', detail: r.probe });
           else failures.set(n, r);

@@ -141,3 +141,20 @@ describe('down (fake engine)', () => {
     expect(engine.networks.size).toBe(0);
   });
 });
+
+describe('up: the final readiness pass', () => {
+  it('asks again instead of trusting what a dependent saw earlier', async () => {
+    const engine = engineWithImages();
+    const p = project([service('migrate', { image: 'redis:7-alpine' }), service('app', { image: 'redis:7-alpine', dependsOn: { migrate: healthy } })]);
+    let asked = 0;
+    // The first look sees migrate running; by the final pass it has exited 1.
+    const wait: WaitForService = async (req) => {
+      if (req.service.name !== 'migrate') return { ok: true, probe: 'fake', elapsedMs: 1, attempts: 1 };
+      asked += 1;
+      return asked === 1 ? { ok: true, probe: 'container running', elapsedMs: 1, attempts: 1 } : { ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: 1 };
+    };
+    const err = (await up(request(p, []), { engine, ports: noRemaps, waitForService: wait }).catch((e: unknown) => e)) as DevstackError;
+    expect(asked).toBe(2);
+    expect(err.message).toMatch(/^migrate exited with code 1/);
+  });
+});
