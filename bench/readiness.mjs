@@ -49,6 +49,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'dsbench-ready-state-'));
 const file = join(dir, 'compose.yaml');
 writeFileSync(file, COMPOSE);
 const tag = randomBytes(3).toString('hex');
+const { default: pg } = await import('pg');
 const childEnv = { ...process.env, CI: '1', DEVSTACK_STATE_DIR: stateDir, COMPOSE_PROJECT_NAME: '' };
 
 const tools = {
@@ -63,9 +64,12 @@ const tools = {
 };
 
 const results = { devstack: [], 'docker-compose': [] };
+const floor = [];
 const started = [];
 try {
   for (let i = 0; i < RUNS; i++) {
+    // The floor any tool could reach: one `docker run` of the same Postgres, then a TCP session every 50 ms.
+    floor.push(await bareRunToSession(`dsbench${tag}f${i}`));
     for (const tool of i % 2 === 0 ? ['devstack', 'docker-compose'] : ['docker-compose', 'devstack']) {
       const project = `dsbench${tag}${tool === 'devstack' ? 'd' : 'c'}${i}`;
       started.push({ tool, project });
@@ -96,8 +100,34 @@ for (const tool of Object.keys(results)) {
   const broken = results[tool].filter((r) => !r.backendOk).length;
   if (broken > 0) console.log(`${tool}: in ${broken} of ${RUNS} runs the backend had exited (started too early)`);
 }
+const f = median(floor);
+console.log(`floor: docker run -> SELECT 1      ${fmt(f)}   (${floor.map(fmt).join(' ')}; engine create+start included)`);
 console.log(`ratio devstack/docker-compose      ${(d / c).toFixed(2)}   (goal <= 0.5)`);
 console.log(`ratio devstack/postgres itself     ${(d / pgDevstack).toFixed(2)}   (goal <= 1.2)`);
+console.log(`ratio devstack/floor               ${(d / f).toFixed(2)}`);
+
+async function bareRunToSession(name) {
+  const t0 = process.hrtime.bigint();
+  docker(['run', '-d', '--name', name, '-e', 'POSTGRES_USER=app', '-e', 'POSTGRES_PASSWORD=app', '-e', 'POSTGRES_DB=app', 'postgres:16-alpine']);
+  try {
+    const ip = docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]).trim();
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      const client = new pg.Client({ host: ip, port: 5432, user: 'app', password: 'app', database: 'app', connectionTimeoutMillis: 1000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return Number(process.hrtime.bigint() - t0) / 1e6;
+      } catch {
+        // not yet
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+    return NaN;
+  } finally {
+    docker(['rm', '-fv', name]);
+  }
+}
 
 function fmt(ms) {
   return `${(ms / 1000).toFixed(2)}s`;
