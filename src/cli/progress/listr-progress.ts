@@ -45,6 +45,7 @@ export function createListrProgress(services: string[], notice: (line: string) =
   );
   const running = list.run().catch(() => undefined);
   const pending: string[] = [];
+  let closed: Promise<void> | undefined;
 
   return {
     onEvent: (e: StackEvent) => {
@@ -59,10 +60,11 @@ export function createListrProgress(services: string[], notice: (line: string) =
       if (final) w.resolve({ kind: final, title });
       else if (w.task) w.task.title = title;
     },
-    close: async () => {
+    // Idempotent: the command closes once before printing its summary and again on the way out.
+    close: () => (closed ??= (async () => {
       for (const [s, w] of waiters) w.resolve({ kind: 'skipped', title: `${s}: not reached` });
       await running;
       for (const line of pending) notice(line);
-    },
+    })()),
   };
 }
