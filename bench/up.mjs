@@ -55,9 +55,9 @@ for (let i = 0; i < runs; i++) {
     } finally {
       t.down(dir, project);
       rmSync(dir, { recursive: true, force: true });
-      for (const img of execFileSync('docker', ['images', '-q', '--filter', `reference=${project}*`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-        spawnSync('docker', ['rmi', '-f', img]);
-      }
+      // By name: devstack tags `<project>-<service>`, docker-compose `<project>_<service>`, often with one shared id.
+      const refs = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
+      for (const ref of refs.filter((r) => r.startsWith(project))) spawnSync('docker', ['rmi', ref]);
     }
     console.log(`run ${i + 1} ${tool}: cold ${results[tool].cold.at(-1).toFixed(0)} ms, re-up ${results[tool].reup.at(-1).toFixed(0)} ms`);
   }
