@@ -5,7 +5,7 @@ import type { BuildRequest, ProgressSink } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import { createBuildContext, resolveBuildPaths } from './build-context.js';
 import { connectionFailureReason, engineMessage, toDevstackError } from './engine-errors.js';
-import { followProgressStream, streamLineError } from './progress-stream.js';
+import { followProgressStream } from './progress-stream.js';
 
 const TAIL_LINES = 20;
 
@@ -63,11 +63,10 @@ export async function buildImage(
   }
   let streamError: string | undefined;
   try {
-    await followProgressStream(
+    ({ streamError } = await followProgressStream(
       docker,
       stream,
       (msg) => {
-        streamError ??= streamLineError(msg);
         const text = typeof msg.stream === 'string' ? msg.stream : typeof msg.status === 'string' ? msg.status : '';
         for (const line of text.split(/\r?\n/)) {
           const trimmed = line.trimEnd();
@@ -78,7 +77,7 @@ export async function buildImage(
       },
       opts.signal,
       what,
-    );
+    ));
   } catch (err) {
     throw toDevstackError(err, what, address);
   }

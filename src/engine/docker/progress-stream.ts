@@ -20,14 +20,18 @@ export function streamLineError(msg: ProgressMessage): string | undefined {
   return undefined;
 }
 
-/** Consumes the whole stream, calling `onMessage` per line. Rejects 'interrupted' when `signal` aborts. */
+/**
+ * Consumes the whole stream, calling `onMessage` per line. Resolves with the first error a line carried (the engine
+ * reports a failed pull or build inside a stream that otherwise ends normally). Rejects 'interrupted' on abort.
+ */
 export function followProgressStream(
   docker: Dockerode,
   stream: NodeJS.ReadableStream,
   onMessage: (msg: ProgressMessage) => void,
   signal: AbortSignal | undefined,
   what: string,
-): Promise<void> {
+): Promise<{ streamError?: string }> {
+  let streamError: string | undefined;
   return new Promise((resolve, reject) => {
     const onAbort = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -35,10 +39,11 @@ export function followProgressStream(
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) reject(new DevstackError('interrupted', `${what}: interrupted`));
       else if (err) reject(err);
-      else resolve();
+      else resolve(streamError === undefined ? {} : { streamError });
     };
     try {
       (docker.modem as { followProgress: FollowProgress }).followProgress(stream, finish, (msg) => {
+        streamError ??= streamLineError(msg);
         try {
           onMessage(msg);
         } catch {

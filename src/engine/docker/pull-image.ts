@@ -3,7 +3,7 @@ import type Dockerode from 'dockerode';
 import type { ProgressSink } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import { connectionFailureReason, engineMessage, toDevstackError } from './engine-errors.js';
-import { followProgressStream, streamLineError, type ProgressMessage } from './progress-stream.js';
+import { followProgressStream, type ProgressMessage } from './progress-stream.js';
 
 const PULL_HINT = 'Check the image name and tag, and that its registry is reachable (docker login if it is private).';
 
@@ -37,18 +37,8 @@ export async function pullImage(
     throw pullFailed(ref, engineMessage(err), err);
   }
   let streamError: string | undefined;
-  const report = progressLines(opts.onProgress);
   try {
-    await followProgressStream(
-      docker,
-      stream,
-      (msg) => {
-        streamError ??= streamLineError(msg);
-        report(msg);
-      },
-      opts.signal,
-      `pull ${ref}`,
-    );
+    ({ streamError } = await followProgressStream(docker, stream, progressLines(opts.onProgress), opts.signal, `pull ${ref}`));
   } catch (err) {
     throw toDevstackError(err, `pull ${ref}`, address);
   }
