@@ -73,11 +73,6 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
   }
 }
 
-/** Both halves at once: returns the id of the service's container, running. */
-export async function applyServiceAction(req: ApplyRequest): Promise<string> {
-  return (await prepareServiceContainer(req)).start();
-}
-
 async function createdContainer(req: ApplyRequest, request: ContainerRequest): Promise<PreparedContainer> {
   const id = await req.engine.createContainer(request);
   req.onCreated(id);

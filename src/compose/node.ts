@@ -37,10 +37,6 @@ export interface MapNode {
 
 export type Node = ScalarNode | SeqNode | MapNode;
 
-export function scalarNode(value: Scalar, loc: SourceLocation): ScalarNode {
-  return { kind: 'scalar', value, loc };
-}
-
 export function mapNode(loc: SourceLocation, entries: MapEntry[] = []): MapNode {
   return { kind: 'map', entries: new Map(entries.map((e) => [e.key, e])), loc };
 }
@@ -81,18 +77,6 @@ export function toPlain(node: Node): unknown {
       return out;
     }
   }
-}
-
-/** The node at a path of keys / indexes, if any. */
-export function nodeAt(root: Node, path: readonly (string | number)[]): Node | undefined {
-  let cur: Node | undefined = root;
-  for (const step of path) {
-    if (cur === undefined) return undefined;
-    if (cur.kind === 'seq' && typeof step === 'number') cur = cur.items[step];
-    else if (cur.kind === 'map') cur = cur.entries.get(String(step))?.value;
-    else return undefined;
-  }
-  return cur;
 }
 
 /** Renders a path like `services.web.ports[0]`. */

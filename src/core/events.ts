@@ -20,5 +20,3 @@ export type StackEvent =
   | { type: 'notice'; level: 'info' | 'warn'; message: string; service?: string };
 
 export type EventSink = (event: StackEvent) => void;
-
-export const ignoreEvents: EventSink = () => {};

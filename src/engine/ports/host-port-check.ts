@@ -28,10 +28,6 @@ export async function checkHostPort(port: number, protocol: PortProtocol = 'tcp'
   return { free: true };
 }
 
-export async function isHostPortFree(port: number, protocol: PortProtocol = 'tcp'): Promise<boolean> {
-  return (await checkHostPort(port, protocol)).free;
-}
-
 function tryListenTcp(port: number, host: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
