@@ -1,12 +1,14 @@
 // One wait per (service, condition) for the whole `up`: a dependency several services wait on is probed once.
-// The final "is everything ready" pass asks afresh: a service seen running earlier may have died since.
-import type { Engine } from '../core/engine.js';
+// The final "is everything ready" answer re-checks: a service seen ready earlier may have died or restarted since.
+import type { ContainerDetails, Engine } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { WaitCondition, WaitForService, WaitResult } from '../core/service-wait.js';
 
 export class ReadinessWaits {
   private readonly waits = new Map<string, Promise<WaitResult>>();
+  /** When each wait began (epoch ms): a container started after that is not the one the wait saw. */
+  private readonly began = new Map<string, number>();
 
   constructor(
     private readonly opts: {
@@ -38,9 +40,29 @@ export class ReadinessWaits {
         timeoutMs: Math.max(0, Math.min(service.devstack.timeoutMs ?? Infinity, this.opts.deadline - Date.now())),
       });
       this.waits.set(key, pending);
+      this.began.set(key, Date.now());
     }
     return pending;
   }
+
+  /**
+   * The final answer for a service: its earlier wait, confirmed by one inspect showing the same container still in
+   * the state that wait saw (not restarted, stopped or unhealthy since). Anything else is asked afresh.
+   */
+  async confirm(name: string, containerId: string, condition: WaitCondition): Promise<WaitResult> {
+    const earlier = await this.waitFor(name, containerId, condition);
+    if (!earlier.ok) return earlier;
+    const began = this.began.get(`${name}/${condition}`) ?? 0;
+    const now = await this.opts.engine.inspectContainer(containerId).catch(() => undefined);
+    if (now && stillAsSeen(now, condition, began)) return earlier;
+    return this.waitFor(name, containerId, condition, { fresh: true });
+  }
+}
+
+function stillAsSeen(c: ContainerDetails, condition: WaitCondition, waitBegan: number): boolean {
+  if (condition === 'service_completed_successfully') return c.status === 'exited' && c.exitCode === 0;
+  const startedAt = Date.parse(c.startedAt);
+  return c.status === 'running' && c.health !== 'unhealthy' && Number.isFinite(startedAt) && startedAt <= waitBegan;
 }
 
 /** What "ready" means for a service at the end of `up`: completed for a one-shot others wait on, else healthy. */

@@ -15,6 +15,8 @@ import { ensureProjectResources } from './project-resources.js';
 import { finalCondition, ReadinessWaits } from './readiness-waits.js';
 import { serviceFailure } from './service-failure.js';
 import { selectServices } from './select-services.js';
+import { startPriorities } from '../core/start-priority.js';
+import { StartOrder } from './start-order.js';
 
 export interface UpRequest {
   project: Project;
@@ -138,6 +140,8 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     }
   };
 
+  const priorities = startPriorities(graph, project.services, selected);
+  const startOrder = new StartOrder((n) => priorities.get(n) ?? 0);
   const outcomes = await walkGraph(graph, {
     direction: 'up',
     only: selected,
@@ -164,11 +168,24 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
           },
         });
       };
-      const [prepared] = await Promise.all([prepare(), waitForDependencies(name, service)]);
-      const id = await prepared.start();
-      const action = actions.get(name) as ServiceAction;
-      containerIds.set(name, id);
-      if (action.kind === 'keep' || action.kind === 'start') onEvent({ type: 'service', service: name, phase: 'running' });
+      const dependenciesReady = waitForDependencies(name, service);
+      try {
+        // Due to start once its image is there and its dependencies are satisfied: from then on, lower-priority
+        // starts wait for it (a kept container needs no engine start and holds nobody up).
+        if (actions.get(name)?.kind !== 'keep') {
+          void Promise.all([imageFor(name), dependenciesReady]).then(() => startOrder.markDue(name), () => undefined);
+        }
+        const [prepared] = await Promise.all([prepare(), dependenciesReady]);
+        const action = actions.get(name) as ServiceAction;
+        if (action.kind !== 'keep') await startOrder.turn(name, signal);
+        const id = await prepared.start();
+        containerIds.set(name, id);
+        // Its final readiness is asked from now on, not after the last service has started.
+        void readinessWaits.waitFor(name, id, finalCondition(project, name)).catch(() => undefined);
+        if (action.kind === 'keep' || action.kind === 'start') onEvent({ type: 'service', service: name, phase: 'running' });
+      } finally {
+        startOrder.finish(name);
+      }
     },
   });
 
@@ -179,7 +196,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
       selected
         .filter((n) => containerIds.has(n))
         .map(async (n) => {
-          const r = await readinessWaits.waitFor(n, containerIds.get(n) as string, finalCondition(project, n), { fresh: true });
+          const r = await readinessWaits.confirm(n, containerIds.get(n) as string, finalCondition(project, n));
           readiness.set(n, r);
           if (r.ok) onEvent({ type: 'service', service: n, phase: 'ready', detail: r.probe });
           else failures.set(n, r);

@@ -2,8 +2,7 @@
 // every ajv error into a located, human-sized issue.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
 import type { Node } from './node.js';
@@ -23,8 +22,10 @@ export function composeSchema(): Record<string, unknown> {
   return overlayComposeSchema(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
 }
 
+/** Only the build step (and a run from sources) compiles the schema: the CLI loads ajv's compiler never. */
 export function composeAjv(code: { source: boolean } = { source: false }): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
   ajv.addFormat('duration', DURATION);
   for (const lenient of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(lenient, true);
   return ajv;

@@ -138,6 +138,8 @@ volumes:
     depends_on:
       db:
         condition: service_healthy
+  a-cache:
+    ${IDLE}
 `);
     const started = Date.now();
     const result = await stack.up();
@@ -146,5 +148,31 @@ volumes:
     // The engine has not run the healthcheck even once: the dependent was started on the probe's word.
     expect(docker(['inspect', '-f', '{{.State.Health.Status}}', `${stack.name}-db-1`])).toBe('starting');
     expect(docker(['inspect', '-f', '{{.State.Status}}', `${stack.name}-api-1`])).toBe('running');
+    // Both were due at once; the start that gates a health wait went first, though a-cache sorts first.
+    const startedAt = (service: string) => Date.parse(docker(['inspect', '-f', '{{.State.StartedAt}}', `${stack.name}-${service}-1`]));
+    expect(startedAt('db')).toBeLessThan(startedAt('a-cache'));
+  });
+
+  it('a service seen ready early that exits before up ends fails the up (the final answer re-checks)', async () => {
+    const stack = await stackFrom(`services:
+  flaky:
+    image: devstack-standin/debian:bookworm
+    command: sh -c "sleep 1; exit 3"
+  gate:
+    ${IDLE.replace('command: sleep infinity', 'command: sh -c "sleep 3; touch /tmp/ok; exec sleep infinity"')}
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ok"]
+      interval: 500ms
+      retries: 30
+  app:
+    ${IDLE}
+    depends_on:
+      gate:
+        condition: service_healthy
+`);
+    const { error } = await failingUp(stack, { waitTimeoutMs: 60_000 });
+    expect(error.kind).toBe('service-failed');
+    expect(error.message).toMatch(/^flaky exited with code 3/);
+    expect(stack.events).toContainEqual(expect.objectContaining({ type: 'service', service: 'flaky', phase: 'wait' }));
   });
 });

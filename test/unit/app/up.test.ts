@@ -66,6 +66,20 @@ describe('up (fake engine)', () => {
     expect(engine.calls.filter((c) => /^(create|start|stop|rm|build)/.test(c))).toEqual([]);
   });
 
+  it('starts what gates a health wait before what nobody waits on, even when both are due together', async () => {
+    const engine = new FakeEngine();
+    engine.delayMs = 5;
+    for (const image of ['a-cache:latest', 'db:latest', 'web:latest']) engine.images.add(image);
+    const p = project([
+      service('a-cache'),
+      service('db'),
+      service('web', { dependsOn: { db: healthy } }),
+    ]);
+    await up(request(p, []), { engine, ports: noRemaps, waitForService: readyAfter(1) });
+    const starts = engine.calls.filter((c) => c.startsWith('start '));
+    expect(starts).toEqual(['start demo-db-1', 'start demo-a-cache-1', 'start demo-web-1']);
+  });
+
   it('recreates only the changed service', async () => {
     const engine = engineWithImages();
     const p = seedProject();
