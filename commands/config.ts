@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { stringify } from 'yaml';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { loadProjectFromFlags } from '../src/cli/runtime.js';

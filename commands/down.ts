@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';

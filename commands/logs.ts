@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { loadProjectForTeardown, openDockerEngine } from '../src/cli/runtime.js';
 

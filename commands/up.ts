@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { bothOrFirstError, DevstackCommand } from '../src/cli/base-command.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';
 import { formatUpSummary } from '../src/cli/render-up.js';
@@ -23,9 +23,13 @@ export default class Up extends DevstackCommand {
 
   protected async execute(): Promise<void> {
     const { flags, argv } = await this.parse(Up);
+    // What `up` runs on is loaded while the compose files are read and the engine answers.
+    const useCase = settledLater(import('../src/app/up.js'));
+    const ports = settledLater(hostPortPlanner());
+    const waiter = settledLater(readinessWaiter());
     // The compose files and the engine connection are independent: read one while the other answers.
     const [project, engine] = await bothOrFirstError(loadProjectFromFlags(flags), openDockerEngine(this.interrupt.signal));
-    const { up } = await import('../src/app/up.js');
+    const { up } = await useCase;
     const services = argv.map(String);
     const startedAt = Date.now();
     const progress = chooseProgress(this.outputMode(flags.json), services.length ? services : Object.keys(project.services));
@@ -44,7 +48,7 @@ export default class Up extends DevstackCommand {
           signal: this.interrupt.signal,
           onEvent: progress.onEvent,
         },
-        { engine, ports: await hostPortPlanner(), waitForService: await readinessWaiter() },
+        { engine, ports: await ports, waitForService: await waiter },
       );
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
@@ -59,4 +63,10 @@ export default class Up extends DevstackCommand {
       logsSince: startedAt / 1000, downAfter: flags.down, signal: this.interrupt.signal,
     });
   }
+}
+
+/** A promise awaited later: until then, a rejection is not "unhandled" (it surfaces where it is awaited). */
+function settledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

@@ -1,6 +1,7 @@
 // Shared flags and the one error boundary of every command: errors become a readable report and an exit code;
 // a stack trace only with --verbose. Ctrl-C aborts one controller; a second Ctrl-C exits at once.
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { renderError } from './error-report.js';
 import { chooseOutputMode, type OutputMode } from './output-mode.js';
 

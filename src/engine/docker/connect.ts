@@ -2,7 +2,8 @@
 // or the default socket. Parsing is pure; connecting builds the dockerode client.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import { DockerodeClass } from './dockerode-module.js';
 import { DevstackError } from '../../core/errors.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -83,5 +84,5 @@ export function dockerodeOptions(endpoint: DockerEndpoint): Dockerode.DockerOpti
 }
 
 export function connectDocker(env: Record<string, string | undefined>): Dockerode {
-  return new Dockerode(dockerodeOptions(parseDockerHost(env)));
+  return new DockerodeClass(dockerodeOptions(parseDockerHost(env)));
 }

@@ -1,7 +1,7 @@
 // The Engine port on a real Docker Engine, through dockerode. Devstack types in, devstack types out;
 // every failure leaves as a DevstackError.
 import type { Readable } from 'node:stream';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import type {
   BuildRequest,
   ContainerDetails,
@@ -26,6 +26,7 @@ import { dockerodeOptions, parseDockerHost } from './connect.js';
 import { execInContainer, type ExecOptions } from './container-exec.js';
 import { toCreateOptions } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
+import { DockerodeClass } from './dockerode-module.js';
 import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
 import { streamEngineEvents } from './engine-events.js';
 import { openExecStream } from './exec-stream.js';
@@ -294,7 +295,7 @@ export class DockerEngine implements Engine {
  */
 export async function openEngine(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<DockerEngine> {
   const endpoint = parseDockerHost(env);
-  const docker = new Dockerode(dockerodeOptions(endpoint));
+  const docker = new DockerodeClass(dockerodeOptions(endpoint));
   const limited = limitSignal(signal, PING_LIMIT_MS);
   try {
     await probes(docker).ping({ abortSignal: limited.signal });
