@@ -5,7 +5,7 @@ import type { ContainerSpec } from '../core/container-spec.js';
 import { reuseAnonymousVolumes } from '../core/container-spec.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
-import { isDevstackError } from '../core/errors.js';
+import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 
@@ -18,6 +18,8 @@ export interface ApplyRequest {
   spec: ContainerSpec;
   bindings: PlannedBinding[];
   ports: HostPortPlanner;
+  /** The project's port memory, and --strict-ports (a taken port is then an error, never replaced). */
+  portMemory: { project: string; stateDir: string; strict: boolean };
   /** A recreate starts with fresh anonymous volumes (and removes the old ones) instead of keeping them. */
   renewAnonymousVolumes?: boolean;
   onEvent: EventSink;
@@ -84,19 +86,30 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
   let id = createdId;
   let current = request;
   const tried = new Set<number>();
+  /** Ports picked in the race, remembered once the start succeeds. */
+  const replaced: { binding: PlannedBinding; hostPort: number }[] = [];
   for (let attempt = 0; ; attempt++) {
     onEvent({ type: 'service', service: req.action.service, phase: 'start' });
     try {
       await engine.startContainer(id);
+      for (const r of replaced) await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort).catch(() => undefined);
       return id;
     } catch (e) {
       if (!isDevstackError(e) || e.kind !== 'port' || attempt >= PORT_RACE_RETRIES) throw e;
       const port = portInMessage(e.message);
       const binding = current.ports.find((p) => p.hostPort === port);
       if (!binding) throw e;
+      if (req.portMemory.strict) {
+        throw new DevstackError('port', `${req.action.service}: host port ${binding.hostPort} was taken while starting (--strict-ports)`, {
+          hint: `Free port ${binding.hostPort}, or run without --strict-ports to let devstack pick another.`,
+          cause: e,
+        });
+      }
       tried.add(binding.hostPort);
       const planned = req.bindings.find((b) => b.containerPort === binding.containerPort && b.protocol === binding.protocol);
-      const replacement = await req.ports.pickReplacement(planned ?? { ...binding, service: req.action.service }, tried);
+      const target = planned ?? { ...binding, service: req.action.service };
+      const replacement = await req.ports.pickReplacement(target, tried);
+      replaced.push({ binding: target, hostPort: replacement });
       onEvent({
         type: 'notice',
         level: 'warn',

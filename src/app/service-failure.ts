@@ -51,15 +51,12 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   let message: string;
   let hint: string | undefined;
   if (isWaitFailure(cause)) {
+    // Its hint is written once the log lines are known.
     message = waitFailureMessage(ctx.service, cause);
     if (cause.lastError) details.push(`last probe error: ${cause.lastError}`);
     if (cause.healthLog && cause.healthLog.length > 0) {
       details.push('health log:', ...cause.healthLog.map((l) => `  ${l}`));
     }
-    hint =
-      cause.reason === 'timeout'
-        ? 'Raise --wait-timeout or x-devstack.timeout if it is just slow, or check its logs below.'
-        : 'Check the log lines below; fix the service and run devstack up again.';
   } else if (isDevstackError(cause)) {
     message = `${ctx.service}: ${cause.message}`;
     details.push(...cause.details);
@@ -68,12 +65,19 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
     message = `${ctx.service}: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
   if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
-  if (ctx.containerId) {
-    const logs = await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES);
-    if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
-  }
+  const logs = ctx.containerId ? await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES) : [];
+  if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
+  if (isWaitFailure(cause)) hint = waitFailureHint(cause.reason, ctx.service, logs.length > 0);
   const kind = isWaitFailure(cause) && cause.reason === 'timeout' ? 'timeout' : 'service-failed';
   return new DevstackError(kind, message, { details, ...(hint ? { hint } : {}), cause });
+}
+
+/** Points at what the report shows: the log lines above it, or where to look when there are none. */
+function waitFailureHint(reason: Extract<WaitResult, { ok: false }>['reason'], service: string, hasLogs: boolean): string {
+  const logs = hasLogs ? 'its log lines above' : `its logs with \`devstack logs ${service}\` (it printed none so far)`;
+  return reason === 'timeout'
+    ? `Raise --wait-timeout or x-devstack.timeout if it is just slow, or check ${logs}.`
+    : `Check ${logs}; fix the service and run devstack up again.`;
 }
 
 function isWaitFailure(x: unknown): x is Extract<WaitResult, { ok: false }> {

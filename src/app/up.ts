@@ -160,6 +160,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
           spec: specs.get(name) as ContainerSpec,
           bindings: portPlan.bindings.filter((b) => b.service === name),
           ports: deps.ports,
+          portMemory: { project: project.name, stateDir: req.stateDir, strict: req.strictPorts },
           renewAnonymousVolumes: rebuild.has(name),
           onEvent,
           onCreated: (cid) => {

@@ -40,8 +40,8 @@ export async function readinessWaiter(): Promise<WaitForService> {
 }
 
 export async function hostPortPlanner(): Promise<HostPortPlanner> {
-  const { planHostPorts, pickReplacementPort } = await import('../engine/ports/plan-host-ports.js');
-  return { plan: planHostPorts, pickReplacement: pickReplacementPort };
+  const { planHostPorts, pickReplacementPort, rememberReplacementPort } = await import('../engine/ports/plan-host-ports.js');
+  return { plan: planHostPorts, pickReplacement: pickReplacementPort, rememberReplacement: rememberReplacementPort };
 }
 
 /** File watching and syncing into containers, for `watch` and `up --watch`. */

@@ -10,7 +10,7 @@ import { isDevstackError } from '../../src/core/errors.js';
 import { LABEL } from '../../src/core/labels.js';
 import type { PortMapping } from '../../src/core/model.js';
 import { checkHostPort } from '../../src/engine/ports/host-port-check.js';
-import { planHostPorts, pickReplacementPort, type HostPortRequest } from '../../src/engine/ports/plan-host-ports.js';
+import { planHostPorts, pickReplacementPort, rememberReplacementPort, type HostPortRequest } from '../../src/engine/ports/plan-host-ports.js';
 import { service } from '../unit/probes/fake-engine.js';
 import { cliEngine, docker, removeProject, requireEngine, uniquePrefix } from './probes-cli-engine.js';
 
@@ -126,6 +126,15 @@ describe('planHostPorts on a real host', () => {
     const reset = await planHostPorts(engine, request({ services, resetMemory: true }));
     expect(reset.bindings[0]?.hostPort).toBe(port);
     expect(reset.notices).toEqual([]);
+  });
+
+  it('a port picked in the start race is remembered like a planned remap', async () => {
+    const port = await freePortRun(new Set(listeners.map((l) => l.port)));
+    const services = [service({ name: 'race', ports: [publish(port)] })];
+    await rememberReplacementPort({ project, stateDir }, { service: 'race', containerPort: 5432, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: port }, port + 1);
+    const plan = await planHostPorts(engine, request({ services }));
+    expect(plan.bindings[0]?.hostPort).toBe(port + 1);
+    await planHostPorts(engine, request({ services, resetMemory: true }));
   });
 
   it('strict fails naming the port, the service and the holder', async () => {

@@ -68,6 +68,7 @@ describe('up on a real engine: readiness', () => {
       expect(error.message).toMatch(/^migrate (exited with code 1|finished with exit code 1)/);
       expect(report).toContain('not started because they depend on it: app');
       expect(report).toContain('| migrating');
+      expect(report).toContain('hint: Check its log lines above; fix the service and run devstack up again.');
       // Like compose v2, the dependent's container may be created while its dependency is awaited: never started.
       const app = containersOf(stack, 'app');
       if (app !== '') expect(docker(['inspect', '-f', '{{.State.Status}}', app])).toBe('created');

@@ -4,7 +4,7 @@ import type { Engine } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import type { HostPortPlan, HostPortRequest, PlannedBinding } from '../../core/host-port-plan.js';
 import type { ServiceConfig } from '../../core/model.js';
-import { HIGHEST_PORT, planPorts, type PortProtocol, type PortTakenLookup, type RequestedBinding } from '../../core/port-plan.js';
+import { HIGHEST_PORT, planPorts, rememberKey, type PortProtocol, type PortTakenLookup, type RequestedBinding } from '../../core/port-plan.js';
 import { LABEL } from '../../core/labels.js';
 import { checkHostPort, describeHostPortHolder } from './host-port-check.js';
 import { PortMemory } from './port-memory.js';
@@ -114,6 +114,17 @@ export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Se
   throw new DevstackError('port', `no free host port above ${binding.hostPort} for service ${binding.service}`, {
     hint: 'free a port or publish another one',
   });
+}
+
+/** The race's pick is sticky too: the next `up` reuses it while free, instead of recreating the container. */
+export async function rememberReplacementPort(
+  req: { project: string; stateDir: string },
+  binding: PlannedBinding,
+  hostPort: number,
+): Promise<void> {
+  const memory = new PortMemory(req.stateDir);
+  const key = rememberKey(binding.service, binding.containerPort, binding.protocol);
+  await memory.write(req.project, { ...(await memory.read(req.project)), [key]: hostPort });
 }
 
 /** The compose `ports:` of each service, in order (services in the order given). */

@@ -12,7 +12,7 @@ import type { StackEvent } from '../../../src/core/events.js';
 import { LABEL } from '../../../src/core/labels.js';
 import type { Project } from '../../../src/core/model.js';
 import { openEngine } from '../../../src/engine/docker/docker-engine.js';
-import { pickReplacementPort, planHostPorts } from '../../../src/engine/ports/plan-host-ports.js';
+import { pickReplacementPort, rememberReplacementPort, planHostPorts } from '../../../src/engine/ports/plan-host-ports.js';
 import { waitForService } from '../../../src/engine/probes/wait-for-service.js';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
@@ -51,7 +51,7 @@ export async function realStack(source: string, prefix: string): Promise<RealSta
           project, services: [], forceRecreate: false, removeOrphans: false, build: false, strictPorts: false, resetPorts: false,
           waitTimeoutMs: 240_000, stateDir, signal: new AbortController().signal, onEvent: (e) => events.push(e), ...over,
         },
-        { engine, ports: { plan: planHostPorts, pickReplacement: pickReplacementPort }, waitForService },
+        { engine, ports: { plan: planHostPorts, pickReplacement: pickReplacementPort, rememberReplacement: rememberReplacementPort }, waitForService },
       );
     },
     async down(removeVolumes) {

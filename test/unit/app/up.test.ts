@@ -5,7 +5,7 @@ import type { WaitForService, WaitResult } from '../../../src/core/service-wait.
 import { up, type UpRequest } from '../../../src/app/up.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
-import type { Project } from '../../../src/core/model.js';
+import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
 import { FakeEngine } from '../fakes/fake-engine.js';
 
@@ -16,7 +16,25 @@ const noRemaps: HostPortPlanner = {
     notices: [],
   }),
   pickReplacement: async (b) => b.hostPort + 1,
+  rememberReplacement: async () => {},
 };
+
+/** An engine whose first start of `service` loses the port race, as dockerd reports it. */
+class PortRaceEngine extends FakeEngine {
+  private lost = false;
+  constructor(private readonly service: string) {
+    super();
+  }
+  override async startContainer(id: string): Promise<void> {
+    const c = this.containers.get(id);
+    const port = c?.request.ports[0]?.hostPort;
+    if (!this.lost && c?.request.labels['com.docker.compose.service'] === this.service && port !== undefined) {
+      this.lost = true;
+      throw new DevstackError('port', `driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:${port} failed: port is already allocated`);
+    }
+    return super.startContainer(id);
+  }
+}
 
 const readyAfter = (ms: number, failing: Record<string, WaitResult> = {}): WaitForService => async (req) => {
   await new Promise((r) => setTimeout(r, ms));
@@ -80,6 +98,25 @@ describe('up (fake engine)', () => {
     expect(starts).toEqual(['start demo-db-1', 'start demo-a-cache-1', 'start demo-web-1']);
   });
 
+  it('a port lost in the start race: another is picked, announced and remembered; --strict-ports fails instead', async () => {
+    const remembered: string[] = [];
+    const ports: HostPortPlanner = { ...noRemaps, rememberReplacement: async (m, b, port) => void remembered.push(`${m.project} ${b.service} ${b.containerPort} -> ${port}`) };
+    const engine = new PortRaceEngine('postgres');
+    for (const image of ['pgvector/pgvector:pg16', 'redis:7-alpine']) engine.images.add(image);
+    const p = project([seedProject().services.postgres as ServiceConfig, seedProject().services.redis as ServiceConfig]);
+    const events: StackEvent[] = [];
+    const r = await up(request(p, events), { engine, ports, waitForService: readyAfter(1) });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'notice', message: 'postgres 5437 -> 5438 (5437 was taken while starting)' }));
+    expect(remembered).toEqual(['demo postgres 5432 -> 5438']);
+    expect(r.services.find((s) => s.service === 'postgres')?.action).toBe('create');
+
+    const strictEngine = new PortRaceEngine('postgres');
+    for (const image of ['pgvector/pgvector:pg16', 'redis:7-alpine']) strictEngine.images.add(image);
+    const err = (await up(request(p, [], { strictPorts: true }), { engine: strictEngine, ports, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
+    expect(err.message).toContain('host port 5437 was taken while starting (--strict-ports)');
+    expect(remembered).toHaveLength(1);
+  });
+
   it('recreates only the changed service', async () => {
     const engine = engineWithImages();
     const p = seedProject();
@@ -102,6 +139,8 @@ describe('up (fake engine)', () => {
     expect(e.message).toMatch(/^postgres exited with code 1/);
     expect(e.details.join('\n')).toContain('password authentication failed for user "app"');
     expect(e.details.join('\n')).toContain('not started because they depend on it: backend');
+    // It printed nothing: the hint says where to look instead of pointing at log lines that are not there.
+    expect(e.hint).toBe('Check its logs with `devstack logs postgres` (it printed none so far); fix the service and run devstack up again.');
     expect(engine.calls).not.toContain('start demo-backend-1');
     expect(events).toContainEqual({ type: 'service', service: 'backend', phase: 'skipped' });
   });
