@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { ServiceConfig } from '../../src/core/model.js';
+import { ContainerWatch } from '../../src/engine/probes/container-watch.js';
 import { createPostgresProbe } from '../../src/engine/probes/postgres.js';
 import { waitForService, type WaitRequest } from '../../src/engine/probes/wait-for-service.js';
 import { service } from '../unit/probes/fake-engine.js';
@@ -130,5 +131,22 @@ describe('other probes and verdicts', () => {
     expect(result).toMatchObject({ ok: false, reason: 'unhealthy', probe: 'engine healthcheck' });
     expect(result.ok ? [] : result.healthLog).toContain('not yet');
     expect(result.elapsedMs).toBeLessThan(15_000);
+  });
+});
+
+describe('container output wakes a waiter (real engine)', () => {
+  it('a line printed by the container ends a pause at once, not at its end', async () => {
+    const id = run('chatty', ['--init'], 'devstack-standin/debian:bookworm', ['sh', '-c', 'sleep 1; echo listening; exec sleep 60']);
+    const watch = await ContainerWatch.open(engine, project, id, AbortSignal.timeout(30_000));
+    try {
+      watch.wakeOnOutput();
+      const started = Date.now();
+      await watch.changeOrDelay(20_000, AbortSignal.timeout(30_000));
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThan(300);
+      expect(waited).toBeLessThan(5_000);
+    } finally {
+      watch.close();
+    }
   });
 });

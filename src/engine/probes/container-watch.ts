@@ -1,5 +1,7 @@
 // What one container is doing while we wait for it: one inspect at the start, then engine events
 // (start, die, health_status, destroy). No polling loop; `refresh()` is an explicit extra inspect.
+// Optionally its output too: a server usually prints a line when it starts listening, so a new line is a good
+// moment to ask again rather than at the next tick.
 import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
 import { isDevstackError } from '../../core/errors.js';
 
@@ -15,11 +17,15 @@ export interface ContainerStateSource {
   readonly current: ObservedContainer;
 }
 
+/** Output wakes a waiter at most this often. */
+const OUTPUT_WAKE_GAP_MS = 20;
+
 export class ContainerWatch implements ContainerStateSource {
   private state: ObservedContainer = { status: 'created', health: 'none', exitCode: null };
   private eventCount = 0;
   private readonly listeners = new Set<() => void>();
   private readonly stop = new AbortController();
+  private lastOutputWake = 0;
 
   private constructor(
     private readonly engine: Engine,
@@ -88,6 +94,27 @@ export class ContainerWatch implements ContainerStateSource {
       signal.addEventListener('abort', done, { once: true });
       if (signal.aborted) done();
     });
+  }
+
+  /**
+   * From now on, output from the container also ends `changeOrDelay` (at most once per OUTPUT_WAKE_GAP_MS, so a
+   * chatty container does not turn the wait into a busy loop). Output is only a hint: the probe decides.
+   */
+  wakeOnOutput(): void {
+    const output = this.engine.logs(this.containerId, { follow: true, since: Date.now() / 1000, tail: 0, timestamps: false }, this.stop.signal);
+    const loop = async () => {
+      try {
+        for await (const _line of output) {
+          const now = Date.now();
+          if (now - this.lastOutputWake < OUTPUT_WAKE_GAP_MS) continue;
+          this.lastOutputWake = now;
+          for (const listener of [...this.listeners]) listener();
+        }
+      } catch {
+        // The stream ended (abort, container gone, engine hiccup): the waiter's own schedule goes on.
+      }
+    };
+    void loop();
   }
 
   close(): void {

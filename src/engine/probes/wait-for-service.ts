@@ -12,6 +12,8 @@ export type { WaitCondition, WaitRequest, WaitResult };
 
 type Failure = Extract<WaitResult, { ok: false }>;
 
+const NETWORK_PROBES = new Set<ReadySpec['kind']>(['postgres', 'redis', 'http', 'tcp']);
+
 /** The readiness spec a condition asks for: `service_healthy` means "really ready", not only "healthcheck". */
 export function readySpecForCondition(condition: WaitCondition, service: ServiceConfig): ReadySpec {
   if (condition === 'service_started') return { kind: 'none' };
@@ -90,6 +92,8 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
           if ('probe' in built) {
             probe = built.probe;
             probeName = probe.description;
+            // A server that asks over the network usually logs when it starts listening: ask then, not at the tick.
+            if (NETWORK_PROBES.has(spec.kind)) watch.wakeOnOutput();
           } else if (built.fatal) {
             return fail('failed', { lastError: built.unavailable });
           } else {

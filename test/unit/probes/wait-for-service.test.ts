@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attemptLimitMs, nextAttemptDelayMs } from '../../../src/engine/probes/attempt-schedule.js';
 import { readySpecForCondition, waitForService, type WaitRequest } from '../../../src/engine/probes/wait-for-service.js';
+import { ContainerWatch } from '../../../src/engine/probes/container-watch.js';
 import { FakeEngine, service } from './fake-engine.js';
 
 /** A localhost port nobody listens on. */
@@ -160,5 +161,29 @@ describe('waitForService with a fake engine', () => {
     const result = await waitForService(request(fake, { service: svc }));
     expect(result).toMatchObject({ ok: false, reason: 'failed' });
     if (!result.ok) expect(result.lastError).toContain('no healthcheck');
+  });
+});
+
+describe('ContainerWatch.wakeOnOutput', () => {
+  const pauseWithLineAt50ms = async (wake: boolean, pauseMs: number): Promise<number> => {
+    const fake = new FakeEngine();
+    const watch = await ContainerWatch.open(fake.asEngine(), 'demo', 'c0ffee', new AbortController().signal);
+    try {
+      if (wake) watch.wakeOnOutput();
+      setTimeout(() => fake.log('listening on 5432'), 50);
+      const started = Date.now();
+      await watch.changeOrDelay(pauseMs, new AbortController().signal);
+      return Date.now() - started;
+    } finally {
+      watch.close();
+    }
+  };
+
+  it('a line from the container ends a pause early', async () => {
+    expect(await pauseWithLineAt50ms(true, 5_000)).toBeLessThan(1_000);
+  });
+
+  it('without it, output does not shorten the pause', async () => {
+    expect(await pauseWithLineAt50ms(false, 300)).toBeGreaterThanOrEqual(290);
   });
 });
