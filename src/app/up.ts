@@ -197,7 +197,8 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
       selected
         .filter((n) => containerIds.has(n))
         .map(async (n) => {
-          const r = await readinessWaits.confirm(n, containerIds.get(n) as string, finalCondition(project, n));
+          const seen = await readinessWaits.confirm(n, containerIds.get(n) as string, finalCondition(project, n));
+          const r = completedOneShot(project.services[n] as ServiceConfig, seen) ?? seen;
           readiness.set(n, r);
           if (r.ok) onEvent({ type: 'service', service: n, phase: 'ready', detail: r.probe });
           else failures.set(n, r);
@@ -256,6 +257,16 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     remaps: portPlan.remaps,
     elapsedMs: Date.now() - started,
   };
+}
+
+/**
+ * A service without a restart policy that exited 0 has done its job (a seed or migration step nobody waits on):
+ * `up` succeeds. docker compose's `up --wait` fails it (docker/compose#10596); a non-zero exit still fails.
+ */
+function completedOneShot(service: ServiceConfig, r: WaitResult): WaitResult | undefined {
+  if (r.ok || r.reason !== 'exited' || r.exitCode !== 0) return undefined;
+  if (service.restart !== undefined && service.restart !== 'no') return undefined;
+  return { ok: true, probe: 'exited 0 (one-shot)', elapsedMs: r.elapsedMs, attempts: 0 };
 }
 
 async function stopStartedContainers(engine: Engine, ids: string[], onEvent: EventSink): Promise<void> {

@@ -154,6 +154,19 @@ volumes:
     expect(startedAt('db')).toBeLessThan(startedAt('a-cache'));
   });
 
+  it('a one-shot that nobody waits on and that exits 0 lets the up succeed', async () => {
+    const stack = await stackFrom(`services:
+  seed:
+    image: devstack-standin/debian:bookworm
+    command: sh -c "echo seeded"
+  app:
+    ${IDLE}
+`);
+    const result = await stack.up({ waitTimeoutMs: 60_000 });
+    expect(result.services.find((s) => s.service === 'seed')?.probe).toBe('exited 0 (one-shot)');
+    expect(docker(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', `${stack.name}-seed-1`])).toBe('exited 0');
+  });
+
   it('a service seen ready early that exits before up ends fails the up (the final answer re-checks)', async () => {
     const stack = await stackFrom(`services:
   flaky:

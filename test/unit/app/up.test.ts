@@ -57,6 +57,13 @@ function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}
   };
 }
 
+class FakeEngineWith extends FakeEngine {
+  constructor(...images: string[]) {
+    super();
+    for (const i of images) this.images.add(i);
+  }
+}
+
 function engineWithImages(): FakeEngine {
   const e = new FakeEngine();
   e.images.add('pgvector/pgvector:pg16');
@@ -115,6 +122,18 @@ describe('up (fake engine)', () => {
     const err = (await up(request(p, [], { strictPorts: true }), { engine: strictEngine, ports, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
     expect(err.message).toContain('host port 5437 was taken while starting (--strict-ports)');
     expect(remembered).toHaveLength(1);
+  });
+
+  it('a one-shot nobody waits on that exits 0 has done its job; with a restart policy, or exiting 1, it fails', async () => {
+    const exited = (code: number) => ({ ok: false as const, probe: 'container running', elapsedMs: 5, reason: 'exited' as const, exitCode: code });
+    const engine = new FakeEngine();
+    engine.images.add('seed:latest');
+    const r = await up(request(project([service('seed')]), []), { engine, ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) });
+    expect(r.services[0]).toMatchObject({ service: 'seed', probe: 'exited 0 (one-shot)' });
+
+    const always = project([service('seed', { restart: 'always' })]);
+    await expect(up(request(always, []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) })).rejects.toThrow(/^seed exited with code 0/);
+    await expect(up(request(project([service('seed')]), []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(1) }) })).rejects.toThrow(/^seed exited with code 1/);
   });
 
   it('recreates only the changed service', async () => {
