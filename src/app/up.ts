@@ -172,8 +172,10 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
       const dependenciesReady = waitForDependencies(name, service);
       try {
         // Due to start once its image is there and its dependencies are satisfied: from then on, lower-priority
-        // starts wait for it (a kept container needs no engine start and holds nobody up).
-        if (actions.get(name)?.kind !== 'keep') {
+        // starts wait for it. A kept container needs no engine start and holds nobody up; a recreated one is due
+        // only once its old container is stopped and the new one created (at its turn), not during the stop.
+        const planned = actions.get(name)?.kind;
+        if (planned === 'create' || planned === 'start') {
           void Promise.all([imageFor(name), dependenciesReady]).then(() => startOrder.markDue(name), () => undefined);
         }
         const [prepared] = await Promise.all([prepare(), dependenciesReady]);
