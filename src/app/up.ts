@@ -178,7 +178,16 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
         if (planned === 'create' || planned === 'start') {
           void Promise.all([imageFor(name), dependenciesReady]).then(() => startOrder.markDue(name), () => undefined);
         }
-        const [prepared] = await Promise.all([prepare(), dependenciesReady]);
+        // A container kept as it is (running, unchanged) is not started again, so it does not wait for its
+        // dependencies; the final readiness pass still checks them. Anything else waits, failing as soon as one fails.
+        let prepared: PreparedContainer;
+        if (planned === 'keep') {
+          dependenciesReady.catch(() => undefined);
+          prepared = await prepare();
+          if (actions.get(name)?.kind !== 'keep') await dependenciesReady; // its image changed: it is recreated
+        } else {
+          [prepared] = await Promise.all([prepare(), dependenciesReady]);
+        }
         const action = actions.get(name) as ServiceAction;
         if (action.kind !== 'keep') await startOrder.turn(name, signal);
         const id = await prepared.start();
