@@ -15,8 +15,8 @@ import type { ServiceLogLine } from './logs.js';
 export interface FollowRequest {
   engine: Engine;
   project: string;
-  /** The chosen services; containers of other services are left alone. */
-  services: ReadonlySet<string>;
+  /** The chosen services (containers of other services are left alone), or every service, even ones added later. */
+  services: ReadonlySet<string> | 'every';
   tail?: number;
   /** Unix seconds. */
   since?: number;
@@ -74,7 +74,7 @@ function isChosen(labels: Record<string, string>, req: FollowRequest): boolean {
   return (
     labels[LABEL.project] === req.project &&
     service !== undefined &&
-    req.services.has(service) &&
+    (req.services === 'every' || req.services.has(service)) &&
     labels[LABEL.oneoff] !== 'True'
   );
 }

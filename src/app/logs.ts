@@ -15,6 +15,11 @@ export interface LogsRequest {
   /** The project's services, to check the chosen ones against; undefined (no compose file): those with containers. */
   knownServices?: string[];
   follow: boolean;
+  /**
+   * With `follow` and no chosen services: also follow services that appear later (a compose file edited while
+   * `watch` runs adds one). Default: only the services known now.
+   */
+  followNewServices?: boolean;
   tail?: number;
   /** RFC 3339, a date, unix seconds, or a duration back from now (`10m`). */
   since?: string;
@@ -45,7 +50,7 @@ export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<Servi
     yield* followProjectLogs({
       engine: req.engine,
       project: req.project,
-      services: chosen,
+      services: req.followNewServices && req.services.length === 0 ? 'every' : chosen,
       signal: req.signal,
       now,
       ...(req.tail !== undefined ? { tail: req.tail } : {}),

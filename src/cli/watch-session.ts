@@ -43,6 +43,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     services: [],
     knownServices: services,
     follow: true,
+    followNewServices: true,
     timestamps: false,
     signal,
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),

@@ -133,8 +133,9 @@ describe('streamContainerLogs on a real engine', () => {
 describe('streamProjectLogs following a real engine', () => {
   const project = `${PREFIX}-proj`;
   const labels = (service: string, n = '1') => ({ [LABEL.project]: project, [LABEL.service]: service, [LABEL.containerNumber]: n });
-  // A counter kept in the container's file system survives restarts: line numbers only grow.
-  const counting = ['bash', '-c', 'n=$(cat /tmp/n 2>/dev/null || echo 0); echo "started after $n"; while true; do n=$((n+1)); echo $n > /tmp/n; echo "line $n"; sleep 0.05; done'];
+  // A counter kept in the container's file system survives restarts: line numbers only grow. It is replaced by a
+  // rename, so a kill mid-write cannot leave it empty.
+  const counting = ['bash', '-c', 'n=$(cat /tmp/n 2>/dev/null || echo 0); echo "started after $n"; while true; do n=$((n+1)); echo $n > /tmp/n.new; mv /tmp/n.new /tmp/n; echo "line $n"; sleep 0.05; done'];
 
   it('survives `docker restart`: lines after the restart arrive, none duplicated', async () => {
     const id = await run('restart', counting, { labels: labels('counter'), wait: false });
@@ -195,5 +196,27 @@ describe('streamProjectLogs following a real engine', () => {
     ]);
     expect(seen.every((l) => /^\d{4}-\d\d-\d\dT.*Z$/.test(l.time))).toBe(true);
     console.log(`logs -f: new container's lines ${latency} ms after it started`);
+  });
+  it('with followNewServices, a service that appears later (a compose reload added it) is followed too', async () => {
+    await run('known', ['bash', '-c', 'echo from-known; sleep infinity'], { labels: labels('api'), wait: false });
+    const ctrl = new AbortController();
+    const lines = streamProjectLogs({ engine, project, services: [], knownServices: ['api'], follow: true, followNewServices: true, timestamps: false, signal: ctrl.signal });
+    let added = false;
+    const seen = await takeUntil(
+      lines,
+      (s) => {
+        if (!added && s.some((l) => l.text === 'from-known')) {
+          added = true;
+          void run('added', ['bash', '-c', 'echo from-added; sleep infinity'], { labels: labels('worker'), wait: false });
+        }
+        return s.some((l) => l.text === 'from-added');
+      },
+      20_000,
+    );
+    ctrl.abort();
+    expect(seen.filter((l) => l.service === 'api' || l.service === 'worker').map((l) => [l.service, l.text])).toEqual([
+      ['api', 'from-known'],
+      ['worker', 'from-added'],
+    ]);
   });
 });
