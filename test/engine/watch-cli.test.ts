@@ -147,6 +147,16 @@ describe('devstack up --watch (built CLI, real engine)', () => {
     await eventually('hello 3 in /app/src', () => docker(['exec', `${NAME}-app-1`, 'cat', '/app/src/hello.txt']) === 'hello 3' || undefined, 10_000);
   });
 
+  it('a service added by a compose change is started and its log lines are streamed', async () => {
+    const newcomer = `  newcomer:
+    image: devstack-standin/debian:bookworm
+    command: ["bash", "-c", "echo hello from newcomer; trap 'exit 0' TERM; sleep infinity & wait"]
+    stop_grace_period: 1s
+`;
+    writeFileSync(join(dir, 'compose.yaml'), compose('two', newcomer));
+    await eventually('the newcomer\'s line in the watch output', () => /^newcomer\s+\| hello from newcomer$/m.test(run.out()) || undefined, 60_000);
+  });
+
   it('Ctrl-C stops watching with exit 0 and leaves the stack running', async () => {
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
