@@ -54,7 +54,7 @@ export async function watchProject(req: WatchRequest): Promise<void> {
 async function watchOnce(req: WatchRequest, project: Project): Promise<Project | undefined> {
   const services = watchedServices(project, req.services);
   const rules = await ruleSyncs(req, project, services);
-  const configFiles = [...project.composeFiles, path.join(project.workingDir, '.env')].map((f) => path.resolve(f));
+  const configFiles = (project.configFiles ?? [...project.composeFiles, path.join(project.workingDir, '.env')]).map((f) => path.resolve(f));
   const session = new AbortController();
   const stopSession = (): void => session.abort();
   req.signal.addEventListener('abort', stopSession, { once: true });

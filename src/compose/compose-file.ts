@@ -20,6 +20,8 @@ export interface LoadedComposeFile {
 
 export class ComposeFileReader {
   readonly warnings: string[] = [];
+  /** Every compose file this reader was asked for (included and extended ones too), present or not. */
+  readonly filesRead = new Set<string>();
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
 
@@ -54,6 +56,7 @@ export class ComposeFileReader {
   }
 
   private interpolatedAndValidated(file: string): LoadedComposeFile {
+    this.filesRead.add(file);
     const cached = this.validated.get(file);
     if (cached !== undefined) return { file, root: cached, issues: [] };
     let text: string;

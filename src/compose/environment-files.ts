@@ -11,6 +11,8 @@ export interface ProjectEnvironment {
   lookup: VariableLookup;
   /** Values read from the env files (before the shell is applied). */
   fileValues: Record<string, string>;
+  /** The env files looked at (`.env`, or the --env-file ones), present or not. */
+  files: string[];
 }
 
 export function loadProjectEnvironment(
@@ -40,5 +42,5 @@ export function loadProjectEnvironment(
     Object.assign(fileValues, parsed.values);
   }
   if (issues.length > 0) throw new ComposeError(issues);
-  return { lookup: (name) => shellLookup(name) ?? ownValue(fileValues, name), fileValues };
+  return { lookup: (name) => shellLookup(name) ?? ownValue(fileValues, name), fileValues, files };
 }

@@ -67,6 +67,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     declaredVolumes: new Set(Object.keys(volumes)),
     declaredNetworks: new Set(Object.keys(networks)),
     issues,
+    envFilesSeen: new Set<string>(),
   };
   const defined = new Set<string>();
   for (const entry of isMap(serviceNodes) ? serviceNodes.entries.values() : []) {
@@ -93,6 +94,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     name,
     workingDir: discovered.projectDir,
     composeFiles: discovered.files,
+    configFiles: [...new Set([...reader.filesRead, ...env.files, ...ctx.envFilesSeen])],
     services,
     inactiveServices,
     networks,

@@ -14,6 +14,12 @@ export interface Project {
   workingDir: string;
   /** Absolute paths of the compose files, in merge order. */
   composeFiles: string[];
+  /**
+   * Every file the project is read from, whether it exists or not: the compose files with the ones they include and
+   * extend, the project's env files (`.env` or --env-file) and the services' env_file entries. Editing, adding or
+   * removing one of them changes the project (`watch` reloads on them).
+   */
+  configFiles?: string[];
   /** Active services (profiles applied), by name. */
   services: Record<string, ServiceConfig>;
   /** Services defined but left out by profiles. */

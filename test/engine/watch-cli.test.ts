@@ -150,11 +150,21 @@ describe('devstack up --watch (built CLI, real engine)', () => {
   it('a service added by a compose change is started and its log lines are streamed', async () => {
     const newcomer = `  newcomer:
     image: devstack-standin/debian:bookworm
-    command: ["bash", "-c", "echo hello from newcomer; trap 'exit 0' TERM; sleep infinity & wait"]
+    command: ["bash", "-c", "echo hello from newcomer $$GREETING; trap 'exit 0' TERM; sleep infinity & wait"]
+    env_file: [newcomer.env]
     stop_grace_period: 1s
 `;
+    writeFileSync(join(dir, 'newcomer.env'), 'GREETING=one\n');
     writeFileSync(join(dir, 'compose.yaml'), compose('two', newcomer));
-    await eventually('the newcomer\'s line in the watch output', () => /^newcomer\s+\| hello from newcomer$/m.test(run.out()) || undefined, 60_000);
+    await eventually('the newcomer\'s line in the watch output', () => /^newcomer\s+\| hello from newcomer one$/m.test(run.out()) || undefined, 60_000);
+  });
+
+  it('an edited env_file reloads the project and recreates the service that reads it', async () => {
+    const before = idOf('newcomer');
+    writeFileSync(join(dir, 'newcomer.env'), 'GREETING=two\n');
+    await eventually('the recreated newcomer\'s line', () => /^newcomer\s+\| hello from newcomer two$/m.test(run.out()) || undefined, 60_000);
+    expect(idOf('newcomer')).not.toBe(before);
+    expect(inspect('newcomer', '{{json .Config.Env}}')).toContain('GREETING=two');
   });
 
   it('Ctrl-C stops watching with exit 0 and leaves the stack running', async () => {

@@ -34,6 +34,8 @@ export interface EnvironmentContext {
   projectDir: string;
   lookup: VariableLookup;
   issues: ComposeIssue[];
+  /** Collects the env_file paths looked at, present or not. */
+  envFilesSeen?: Set<string>;
 }
 
 /** env_file entries (in order), then `environment`. */
@@ -41,6 +43,7 @@ export function resolveServiceEnvironment(service: Node, ctx: EnvironmentContext
   const env: Record<string, string> = {};
   for (const ref of envFileRefs(child(service, 'env_file'))) {
     const file = path.resolve(ctx.projectDir, ref.path);
+    ctx.envFilesSeen?.add(file);
     if (!existsSync(file)) {
       if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `env file ${file} not found` });
       continue;

@@ -30,6 +30,22 @@ describe('include', () => {
   });
 });
 
+describe('configFiles', () => {
+  it('lists every file the project is read from: compose files, included and extended ones, .env and env_files', async () => {
+    const dir = writeProject({
+      'compose.yaml': 'include:\n  - infra/db.yaml\nservices:\n  api:\n    extends: { file: base.yaml, service: app }\n    env_file: [api.env, { path: optional.env, required: false }]\n',
+      'base.yaml': 'services:\n  app:\n    image: api\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: pg\n    env_file: db.env\n',
+      'infra/db.env': 'A=1\n',
+      'api.env': 'B=2\n',
+    });
+    const p = await loadIn(dir);
+    expect([...(p.configFiles ?? [])].sort()).toEqual(
+      ['compose.yaml', 'base.yaml', 'infra/db.yaml', 'infra/db.env', 'api.env', 'optional.env', '.env'].map((f) => path.join(dir, f)).sort(),
+    );
+  });
+});
+
 describe('edge cases', () => {
   it('accepts an empty compose file', async () => {
     const p = await loadYaml('');
