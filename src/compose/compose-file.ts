@@ -6,7 +6,8 @@ import type { ComposeIssue } from '../core/errors.js';
 import { ComposeError, formatLocation } from '../core/errors.js';
 import type { Node } from './node.js';
 import { resolveExtends } from './extends.js';
-import { includeReferences, mergeIncluded } from './include.js';
+import { ownValue, readEnvFile } from './dotenv.js';
+import { includeReferences, mergeIncluded, type IncludeReference } from './include.js';
 import { interpolateTree } from './interpolation.js';
 import type { VariableLookup } from './interpolation.js';
 import { validateComposeTree } from './schema-validation.js';
@@ -24,12 +25,16 @@ export class ComposeFileReader {
   readonly filesRead = new Set<string>();
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
+  private readonly lookupIds = new Map<VariableLookup, number>();
 
   constructor(private readonly lookup: VariableLookup) {}
 
-  /** A file ready to merge: interpolated, validated, its includes added and its extends resolved. */
-  load(file: string, includedFrom: string[] = []): LoadedComposeFile {
-    const first = this.interpolatedAndValidated(file);
+  /**
+   * A file ready to merge: interpolated, validated, its includes added and its extends resolved. `lookup` gives
+   * the variables (an included file also sees its own env files).
+   */
+  load(file: string, includedFrom: string[] = [], lookup: VariableLookup = this.lookup): LoadedComposeFile {
+    const first = this.interpolatedAndValidated(file, lookup);
     if (first.issues.length > 0) return first;
     const issues: ComposeIssue[] = [];
     let root = first.root;
@@ -40,24 +45,50 @@ export class ComposeFileReader {
       } else if (!existsSync(ref.file)) {
         issues.push({ location: ref.location, message: `included file not found: ${ref.file}` });
       } else {
-        const included = this.load(ref.file, [...includedFrom, file]);
+        const withEnvFiles = this.includeLookup(ref, lookup, issues);
+        if (withEnvFiles === undefined) continue;
+        const included = this.load(ref.file, [...includedFrom, file], withEnvFiles);
         issues.push(...included.issues);
         if (included.issues.length === 0) root = mergeIncluded(root, included.root, ref, issues);
       }
     }
-    const resolved = resolveExtends(root, file, (other) => this.treeForExtends(other));
+    const resolved = resolveExtends(root, file, (other) => this.treeForExtends(other, lookup));
     return { file, root: resolved.root, issues: [...issues, ...resolved.issues] };
   }
 
-  private treeForExtends(file: string): Node {
-    const loaded = this.interpolatedAndValidated(file);
+  /** The including file's variables first, then the include's env files; undefined when one cannot be read. */
+  private includeLookup(ref: IncludeReference, outer: VariableLookup, issues: ComposeIssue[]): VariableLookup | undefined {
+    const values: Record<string, string> = {};
+    for (const env of ref.envFiles) {
+      this.filesRead.add(env.file);
+      const read = readEnvFile(env.file, (name) => outer(name) ?? ownValue(values, name));
+      if (read.status === 'missing' && !env.required) continue;
+      if (read.status !== 'read') {
+        const message = read.status === 'missing' ? `env file not found: ${env.file}` : `cannot read env file ${env.file}: ${read.reason}`;
+        issues.push({ location: env.location, message });
+        return undefined;
+      }
+      if (read.issues.length > 0) {
+        issues.push(...read.issues);
+        return undefined;
+      }
+      Object.assign(values, read.values);
+    }
+    if (Object.keys(values).length === 0) return outer;
+    return (name) => outer(name) ?? ownValue(values, name);
+  }
+
+  private treeForExtends(file: string, lookup: VariableLookup): Node {
+    const loaded = this.interpolatedAndValidated(file, lookup);
     if (loaded.issues.length > 0) throw new ComposeError(loaded.issues);
     return loaded.root;
   }
 
-  private interpolatedAndValidated(file: string): LoadedComposeFile {
+  private interpolatedAndValidated(file: string, lookup: VariableLookup): LoadedComposeFile {
     this.filesRead.add(file);
-    const cached = this.validated.get(file);
+    // A file is interpolated once per set of variables (an include's env files make another set).
+    const cacheKey = `${this.lookupId(lookup)}\0${file}`;
+    const cached = this.validated.get(cacheKey);
     if (cached !== undefined) return { file, root: cached, issues: [] };
     let text: string;
     try {
@@ -68,7 +99,7 @@ export class ComposeFileReader {
     }
     const parsed = parseYamlSource(text, file);
     if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues };
-    const interpolated = interpolateTree(parsed.root, this.lookup);
+    const interpolated = interpolateTree(parsed.root, lookup);
     for (const { name, location } of interpolated.unset) {
       if (this.warnedVariables.has(name)) continue;
       this.warnedVariables.add(name);
@@ -79,7 +110,16 @@ export class ComposeFileReader {
     if (version !== undefined) {
       this.warnings.push(`${formatLocation(version.keyLoc)}: "version" is obsolete and ignored`);
     }
-    if (issues.length === 0) this.validated.set(file, interpolated.root);
+    if (issues.length === 0) this.validated.set(cacheKey, interpolated.root);
     return { file, root: interpolated.root, issues };
+  }
+
+  private lookupId(lookup: VariableLookup): number {
+    let id = this.lookupIds.get(lookup);
+    if (id === undefined) {
+      id = this.lookupIds.size;
+      this.lookupIds.set(lookup, id);
+    }
+    return id;
   }
 }

@@ -1,5 +1,6 @@
 // `.env` / env_file parsing: KEY=VAL lines, `export ` prefix, comments, single quotes (literal),
 // double quotes (escapes + interpolation, may span lines), unquoted values (interpolated, ` #` comments).
+import { existsSync, readFileSync } from 'node:fs';
 import type { ComposeIssue } from '../core/errors.js';
 import { InterpolationError, interpolateText } from './interpolation.js';
 import type { VariableLookup } from './interpolation.js';
@@ -84,6 +85,20 @@ function closingQuote(raw: string, quote: string): number {
 /** Applies double-quote escapes; `\$` becomes `$$` so interpolation leaves a literal `$`. */
 function unescapeDouble(body: string): string {
   return body.replace(/\\(.)/gs, (whole, ch: string) => DOUBLE_QUOTE_ESCAPES[ch] ?? whole);
+}
+
+/** An env file read from disk and parsed, or why it could not be. */
+export type EnvFileRead = ({ status: 'read' } & DotenvResult) | { status: 'missing' } | { status: 'unreadable'; reason: string };
+
+export function readEnvFile(file: string, lookup: VariableLookup): EnvFileRead {
+  if (!existsSync(file)) return { status: 'missing' };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { status: 'unreadable', reason: (e as Error).message };
+  }
+  return { status: 'read', ...parseDotenv(text, file, lookup) };
 }
 
 /** `record[name]` only when it is the record's own entry (never `constructor` & co. from the prototype). */

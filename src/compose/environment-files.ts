@@ -1,9 +1,8 @@
 // The project environment: the shell wins over `.env` (or the --env-file list).
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ComposeError, DevstackError } from '../core/errors.js';
 import type { ComposeIssue } from '../core/errors.js';
-import { ownValue, parseDotenv } from './dotenv.js';
+import { ownValue, readEnvFile } from './dotenv.js';
 import type { VariableLookup } from './interpolation.js';
 
 export interface ProjectEnvironment {
@@ -27,19 +26,14 @@ export function loadProjectEnvironment(
   const fileValues: Record<string, string> = {};
   const issues: ComposeIssue[] = [];
   for (const file of files) {
-    if (!existsSync(file)) {
+    const read = readEnvFile(file, (name) => shellLookup(name) ?? ownValue(fileValues, name));
+    if (read.status === 'missing') {
       if (explicit) throw new DevstackError('usage', `env file not found: ${file}`, { hint: 'check the path given to --env-file' });
       continue;
     }
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new DevstackError('usage', `cannot read env file ${file}: ${(e as Error).message}`);
-    }
-    const parsed = parseDotenv(text, file, (name) => shellLookup(name) ?? ownValue(fileValues, name));
-    issues.push(...parsed.issues);
-    Object.assign(fileValues, parsed.values);
+    if (read.status === 'unreadable') throw new DevstackError('usage', `cannot read env file ${file}: ${read.reason}`);
+    issues.push(...read.issues);
+    Object.assign(fileValues, read.values);
   }
   if (issues.length > 0) throw new ComposeError(issues);
   return { lookup: (name) => shellLookup(name) ?? ownValue(fileValues, name), fileValues, files };

@@ -13,6 +13,11 @@ export interface IncludeReference {
   file: string;
   projectDir: string;
   location: SourceLocation;
+  /**
+   * Env files whose values interpolate the included file (after the shell and the including project's values):
+   * its `env_file` entries, which must exist, else the `.env` of its project directory, if there is one.
+   */
+  envFiles: { file: string; required: boolean; location: SourceLocation }[];
 }
 
 export function includeReferences(root: Node, file: string): IncludeReference[] {
@@ -23,12 +28,19 @@ export function includeReferences(root: Node, file: string): IncludeReference[] 
     const pathNode = isMap(item) ? child(item, 'path') : item;
     const paths = isSeq(pathNode) ? pathNode.items : pathNode === undefined ? [] : [pathNode];
     const projectDirText = scalarText(child(item, 'project_directory'));
+    const envFileNode = child(item, 'env_file');
+    const envFileNodes = isSeq(envFileNode) ? envFileNode.items : envFileNode === undefined ? [] : [envFileNode];
+    const explicitEnvFiles = envFileNodes.flatMap((n) => {
+      const text = scalarText(n);
+      return text === undefined ? [] : [{ file: path.resolve(baseDir, text), required: true, location: n.loc }];
+    });
     return paths.flatMap((p) => {
       const text = scalarText(p);
       if (text === undefined) return [];
       const included = path.resolve(baseDir, text);
       const projectDir = projectDirText === undefined ? path.dirname(included) : path.resolve(baseDir, projectDirText);
-      return [{ file: included, projectDir, location: p.loc }];
+      const envFiles = envFileNode !== undefined ? explicitEnvFiles : [{ file: path.join(projectDir, '.env'), required: false, location: p.loc }];
+      return [{ file: included, projectDir, location: p.loc, envFiles }];
     });
   });
 }

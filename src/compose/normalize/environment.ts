@@ -1,11 +1,10 @@
 // environment / labels / build args in list or map form → string maps; env_file entries read first.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeIssue } from '../../core/errors.js';
 import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 import { keyedAsMap } from '../merge.js';
-import { parseDotenv } from '../dotenv.js';
+import { readEnvFile } from '../dotenv.js';
 import type { VariableLookup } from '../interpolation.js';
 
 /** List (`KEY=v`, `KEY`) or map form → entries; `null` marks a bare key with no value. */
@@ -44,20 +43,17 @@ export function resolveServiceEnvironment(service: Node, ctx: EnvironmentContext
   for (const ref of envFileRefs(child(service, 'env_file'))) {
     const file = path.resolve(ctx.projectDir, ref.path);
     ctx.envFilesSeen?.add(file);
-    if (!existsSync(file)) {
+    const read = readEnvFile(file, ctx.lookup);
+    if (read.status === 'missing') {
       if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `env file ${file} not found` });
       continue;
     }
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      ctx.issues.push({ location: ref.node.loc, message: `cannot read env file ${file}: ${(e as Error).message}` });
+    if (read.status === 'unreadable') {
+      ctx.issues.push({ location: ref.node.loc, message: `cannot read env file ${file}: ${read.reason}` });
       continue;
     }
-    const parsed = parseDotenv(text, file, ctx.lookup);
-    ctx.issues.push(...parsed.issues);
-    Object.assign(env, parsed.values);
+    ctx.issues.push(...read.issues);
+    Object.assign(env, read.values);
   }
   return Object.assign(env, resolveKeyedValues(child(service, 'environment'), ctx.lookup));
 }

@@ -30,6 +30,37 @@ describe('include', () => {
   });
 });
 
+describe('include env_file', () => {
+  it("interpolates the included file from its env files, after the shell and the including project's values", async () => {
+    const dir = writeProject({
+      'compose.yaml': 'include:\n  - path: infra/db.yaml\n    env_file: infra/db.env\nservices:\n  api:\n    image: api:${TAG}\n',
+      '.env': 'TAG=from-project\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: pg:${PG_TAG}\n    labels: { tag: "${TAG}" }\n',
+      'infra/db.env': 'PG_TAG=16\nTAG=from-include\n',
+    });
+    const p = await loadIn(dir);
+    expect(p.services.db!.image).toBe('pg:16');
+    expect(p.services.db!.labels.tag).toBe('from-project');
+    expect(p.services.api!.image).toBe('api:from-project');
+    const shell = await loadIn(dir, { environment: { PG_TAG: '17' } });
+    expect(shell.services.db!.image).toBe('pg:17');
+  });
+
+  it("without env_file, the .env of the included file's project directory; a missing explicit one is a located error", async () => {
+    const dir = writeProject({
+      'compose.yaml': 'include:\n  - infra/db.yaml\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: pg:${PG_TAG}\n',
+      'infra/.env': 'PG_TAG=15\n',
+    });
+    expect((await loadIn(dir)).services.db!.image).toBe('pg:15');
+    const missing = writeProject({
+      'compose.yaml': 'include:\n  - path: infra/db.yaml\n    env_file: [nope.env]\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: pg\n',
+    });
+    expect((await composeErrorOf(loadIn(missing))).message).toMatch(/compose.yaml:3:16: env file not found: .*nope\.env/);
+  });
+});
+
 describe('configFiles', () => {
   it('lists every file the project is read from: compose files, included and extended ones, .env and env_files', async () => {
     const dir = writeProject({
@@ -41,7 +72,7 @@ describe('configFiles', () => {
     });
     const p = await loadIn(dir);
     expect([...(p.configFiles ?? [])].sort()).toEqual(
-      ['compose.yaml', 'base.yaml', 'infra/db.yaml', 'infra/db.env', 'api.env', 'optional.env', '.env'].map((f) => path.join(dir, f)).sort(),
+      ['compose.yaml', 'base.yaml', 'infra/db.yaml', 'infra/.env', 'infra/db.env', 'api.env', 'optional.env', '.env'].map((f) => path.join(dir, f)).sort(),
     );
   });
 });
