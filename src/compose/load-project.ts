@@ -12,6 +12,7 @@ import type { Node } from './node.js';
 import { child, isMap } from './node.js';
 import { mergeComposeFiles } from './merge.js';
 import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
+import { declaredFileObjects } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
 import { resolveProjectName } from './project-name.js';
 import { isServiceActive, enabledProfiles } from './profiles.js';
@@ -66,7 +67,10 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     lookup: env.lookup,
     declaredVolumes: new Set(Object.keys(volumes)),
     declaredNetworks: new Set(Object.keys(networks)),
+    declaredSecrets: declaredFileObjects(child(merged, 'secrets'), 'secrets', discovered.projectDir),
+    declaredConfigs: declaredFileObjects(child(merged, 'configs'), 'configs', discovered.projectDir),
     issues,
+    warnings: [] as string[],
     envFilesSeen: new Set<string>(),
   };
   const defined = new Set<string>();
@@ -99,6 +103,6 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     inactiveServices,
     networks,
     volumes,
-    warnings: [...discovered.warnings, ...reader.warnings],
+    warnings: [...discovered.warnings, ...reader.warnings, ...ctx.warnings],
   };
 }

@@ -91,6 +91,10 @@ export function overlayComposeSchema(original: JsonSchema): JsonSchema {
     additional_contexts: listOrDict,
   });
 
+  // Secrets and configs from an environment variable; configs also inline.
+  Object.assign(definitions.secret!.properties as JsonSchema, { environment: { type: 'string' } });
+  Object.assign(definitions.config!.properties as JsonSchema, { environment: { type: 'string' }, content: { type: 'string' } });
+
   const healthcheck = definitions.healthcheck!.properties as JsonSchema;
   healthcheck.start_interval = { type: 'string', format: 'duration' };
 

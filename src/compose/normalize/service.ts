@@ -14,13 +14,17 @@ import { readOrReport } from './node-errors.js';
 import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
 
+import { fileObjectMounts, type FileObject } from './file-objects.js';
 export interface ServiceContext {
   projectDir: string;
   homeDir: string;
   lookup: VariableLookup;
   declaredVolumes: ReadonlySet<string>;
   declaredNetworks: ReadonlySet<string>;
+  declaredSecrets: Map<string, FileObject>;
+  declaredConfigs: Map<string, FileObject>;
   issues: ComposeIssue[];
+  warnings: string[];
 }
 
 export interface NormalizedService {
@@ -47,7 +51,11 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     environment: resolveServiceEnvironment(node, ctx),
     ports: listOf(node, 'ports', at, ctx, (item) => parsePortEntry(item)).flat(),
     expose: stringList(child(node, 'expose')),
-    volumes: listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)),
+    volumes: [
+      ...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)),
+      ...fileObjectMounts(child(node, 'secrets'), 'secrets', name, { declared: ctx.declaredSecrets, issues: ctx.issues, warnings: ctx.warnings }),
+      ...fileObjectMounts(child(node, 'configs'), 'configs', name, { declared: ctx.declaredConfigs, issues: ctx.issues, warnings: ctx.warnings }),
+    ],
     dependsOn: {},
     labels: labelMap(child(node, 'labels')),
     tty: flag('tty') ?? false,

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { composeErrorOf, loadIn, writeProject } from './temp-project.js';
+
+describe('secrets and configs', () => {
+  it('a file-based secret or config is its file mounted read-only: /run/secrets/NAME, /NAME, or the target', async () => {
+    const dir = writeProject({
+      'compose.yaml': `services:
+  app:
+    image: app
+    secrets: [db_pw, { source: api_key, target: key.txt }]
+    configs: [nginx, { source: app_conf, target: /etc/app/app.conf, mode: 0440 }]
+secrets:
+  db_pw: { file: ./secrets/pw.txt }
+  api_key: { file: ./secrets/key.txt }
+configs:
+  nginx: { file: ./nginx.conf }
+  app_conf: { file: ./app.conf }
+`,
+      'secrets/pw.txt': 'pw',
+      'secrets/key.txt': 'key',
+      'nginx.conf': '',
+      'app.conf': '',
+    });
+    const p = await loadIn(dir);
+    expect(p.services.app!.volumes).toEqual([
+      { type: 'bind', source: path.join(dir, 'secrets/pw.txt'), target: '/run/secrets/db_pw', readOnly: true, createHostPath: false },
+      { type: 'bind', source: path.join(dir, 'secrets/key.txt'), target: '/run/secrets/key.txt', readOnly: true, createHostPath: false },
+      { type: 'bind', source: path.join(dir, 'nginx.conf'), target: '/nginx', readOnly: true, createHostPath: false },
+      { type: 'bind', source: path.join(dir, 'app.conf'), target: '/etc/app/app.conf', readOnly: true, createHostPath: false },
+    ]);
+    expect(p.warnings?.some((w) => /compose\.yaml:5:\d+: mode of config "app_conf" ignored/.test(w))).toBe(true);
+  });
+
+  it('an undeclared one, a missing file and a source other than file: are located errors, never ignored', async () => {
+    const dir = writeProject({
+      'compose.yaml': `services:
+  app:
+    image: app
+    secrets: [nope, from_env, missing]
+secrets:
+  from_env: { environment: PW }
+  missing: { file: ./missing.txt }
+`,
+    });
+    const message = (await composeErrorOf(loadIn(dir))).message;
+    expect(message).toMatch(/compose\.yaml:4:15: service "app" uses secret "nope", which is not declared under top-level secrets/);
+    expect(message).toMatch(/compose\.yaml:4:21: secrets\.from_env comes from `environment`; devstack provides secrets from `file:` only/);
+    expect(message).toMatch(/compose\.yaml:4:31: secret "missing": file .*missing\.txt not found/);
+  });
+});
