@@ -5,7 +5,7 @@ import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
 import type { MapEntry, MapNode, Node } from './node.js';
 import { child, isMap, isSeq, scalarText } from './node.js';
-import { rebaseServicePaths } from './rebase-paths.js';
+import { rebaseFileObjectPath, rebaseServicePaths } from './rebase-paths.js';
 
 const SECTIONS = ['services', 'networks', 'volumes', 'secrets', 'configs'];
 
@@ -61,7 +61,12 @@ export function mergeIncluded(root: Node, included: Node, ref: IncludeReference,
         issues.push({ location: existing.keyLoc, message: `${section}.${name} is also defined by the included file ${ref.file}` });
         continue;
       }
-      const value = section === 'services' ? rebaseServicePaths(entry.value, ref.projectDir) : entry.value;
+      const value =
+        section === 'services'
+          ? rebaseServicePaths(entry.value, ref.projectDir)
+          : section === 'secrets' || section === 'configs'
+            ? rebaseFileObjectPath(entry.value, ref.projectDir)
+            : entry.value;
       merged.set(name, { ...entry, value });
     }
     const sectionNode: MapNode = { kind: 'map', entries: merged, loc: local?.value.loc ?? imported.loc };

@@ -28,6 +28,14 @@ export function rebaseServicePaths(service: Node, dir: string): Node {
   return { ...service, entries };
 }
 
+/** A top-level secret or config from another folder: its relative `file` made absolute against `dir`. */
+export function rebaseFileObjectPath(definition: Node, dir: string): Node {
+  return mapValue(definition, 'file', (n) => {
+    const text = scalarText(n);
+    return n.kind !== 'scalar' || text === undefined || path.isAbsolute(text) ? n : { ...n, value: path.resolve(dir, text) };
+  });
+}
+
 function mapValue(node: Node, key: string, fn: (n: Node) => Node, scalarFn?: (n: Node) => Node): Node {
   if (!isMap(node)) return scalarFn ? scalarFn(node) : node;
   const e = node.entries.get(key);

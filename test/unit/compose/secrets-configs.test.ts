@@ -48,4 +48,14 @@ secrets:
     expect(message).toMatch(/compose\.yaml:4:21: secrets\.from_env comes from `environment`; devstack provides secrets from `file:` only/);
     expect(message).toMatch(/compose\.yaml:4:31: secret "missing": file .*missing\.txt not found/);
   });
+
+  it("an included file's secrets keep their paths relative to that file", async () => {
+    const dir = writeProject({
+      'compose.yaml': 'include: [infra/db.yaml]\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: pg\n    secrets: [pw]\nsecrets:\n  pw: { file: ./pw.txt }\n',
+      'infra/pw.txt': 'pw',
+    });
+    const p = await loadIn(dir);
+    expect(p.services.db!.volumes).toEqual([{ type: 'bind', source: path.join(dir, 'infra/pw.txt'), target: '/run/secrets/pw', readOnly: true, createHostPath: false }]);
+  });
 });
