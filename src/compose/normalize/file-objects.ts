@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeIssue } from '../../core/errors.js';
 import { formatLocation } from '../../core/errors.js';
-import type { SourceLocation, VolumeMount } from '../../core/model.js';
+import type { VolumeMount } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 
 export type FileObjectKind = 'secrets' | 'configs';
 
 /** One declared secret or config: its file, or why devstack cannot provide it. */
-export type FileObject = { file: string } | { unsupported: string; location: SourceLocation };
+export type FileObject = { file: string } | { unsupported: string };
 
 /** The top-level section as name → file (paths relative to the project folder). */
 export function declaredFileObjects(section: Node | undefined, kind: FileObjectKind, projectDir: string): Map<string, FileObject> {
@@ -27,7 +27,6 @@ export function declaredFileObjects(section: Node | undefined, kind: FileObjectK
     const other = ['environment', 'content', 'external', 'name'].find((k) => child(entry.value, k) !== undefined) ?? 'no file';
     out.set(name, {
       unsupported: `${kind}.${name} comes from \`${other}\`; devstack provides ${kind} from \`file:\` only (write it to a file and use \`file:\`)`,
-      location: entry.keyLoc,
     });
   }
   return out;
@@ -42,12 +41,13 @@ export interface FileObjectContext {
 /** A service's `secrets:` or `configs:` entries as read-only bind mounts of the declared files. */
 export function fileObjectMounts(list: Node | undefined, kind: FileObjectKind, service: string, ctx: FileObjectContext): VolumeMount[] {
   if (!isSeq(list)) return [];
+  const one = kind === 'secrets' ? 'secret' : 'config';
   return list.items.flatMap((item): VolumeMount[] => {
     const source = isMap(item) ? scalarText(child(item, 'source')) : scalarText(item);
     if (source === undefined) return [];
     const declared = ctx.declared.get(source);
     if (declared === undefined) {
-      ctx.issues.push({ location: item.loc, message: `service "${service}" uses ${kind.slice(0, -1)} "${source}", which is not declared under top-level ${kind}` });
+      ctx.issues.push({ location: item.loc, message: `service "${service}" uses ${one} "${source}", which is not declared under top-level ${kind}` });
       return [];
     }
     if ('unsupported' in declared) {
@@ -55,12 +55,12 @@ export function fileObjectMounts(list: Node | undefined, kind: FileObjectKind, s
       return [];
     }
     if (!existsSync(declared.file)) {
-      ctx.issues.push({ location: item.loc, message: `${kind.slice(0, -1)} "${source}": file ${declared.file} not found` });
+      ctx.issues.push({ location: item.loc, message: `${one} "${source}": file ${declared.file} not found` });
       return [];
     }
     const ignored = isMap(item) ? ['uid', 'gid', 'mode'].filter((k) => child(item, k) !== undefined) : [];
     if (ignored.length > 0) {
-      ctx.warnings.push(`${formatLocation(item.loc)}: ${ignored.join(', ')} of ${kind.slice(0, -1)} "${source}" ignored: the file is mounted with its own owner and mode`);
+      ctx.warnings.push(`${formatLocation(item.loc)}: ${ignored.join(', ')} of ${one} "${source}" ignored: the file is mounted with its own owner and mode`);
     }
     const target = (isMap(item) ? scalarText(child(item, 'target')) : undefined) ?? source;
     const mountPoint = path.posix.isAbsolute(target) ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
