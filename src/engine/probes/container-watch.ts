@@ -4,6 +4,7 @@
 // moment to ask again rather than at the next tick.
 import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
 import { isDevstackError } from '../../core/errors.js';
+import { FAST_INTERVAL_MS } from './attempt-schedule.js';
 
 export interface ObservedContainer {
   status: ContainerStatus | 'removed';
@@ -17,8 +18,11 @@ export interface ContainerStateSource {
   readonly current: ObservedContainer;
 }
 
-/** Output wakes a waiter at most this often. */
-const OUTPUT_WAKE_GAP_MS = 20;
+/**
+ * Output wakes a waiter at most this often: the fast probe cadence, so a server that logs each failed attempt
+ * (Postgres logs every rejected password) cannot turn the wait into a busy loop.
+ */
+const OUTPUT_WAKE_GAP_MS = FAST_INTERVAL_MS;
 
 export class ContainerWatch implements ContainerStateSource {
   private state: ObservedContainer = { status: 'created', health: 'none', exitCode: null };

@@ -3,7 +3,7 @@
 import type { ReadySpec, ServiceConfig } from '../../core/model.js';
 import type { WaitCondition, WaitRequest, WaitResult } from '../../core/service-wait.js';
 import { chooseReadySpec, hasActiveHealthcheck } from '../../core/readiness.js';
-import { attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
+import { ATTEMPT_LIMIT_MS, attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
 import { ContainerWatch, type ObservedContainer } from './container-watch.js';
 import { createProbe } from './create-probe.js';
 import { describeError, raceAbort, type ProbeOutcome, type ReadinessProbe } from './probe.js';
@@ -108,7 +108,8 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
             // The container may have died during the attempt; its events say so before we claim ready.
             return (await verdictFromContainer(watch.current)) ?? { ok: true, probe: probeName, elapsedMs: elapsed(), attempts };
           }
-          lastError = outcome.reason;
+          // An attempt the overall limit cut short says nothing about the service: keep what the last one said.
+          if (!(outcome.cutShort === true && lastError !== undefined)) lastError = outcome.reason;
           if (outcome.fatal) return (await verdictFromContainer(watch.current)) ?? fail('failed', { lastError });
         }
       } else {
@@ -138,13 +139,13 @@ async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWat
 }
 
 /** One attempt, bounded by `limitMs` even when the probe ignores its signal. */
-async function attemptOnce(probe: ReadinessProbe, limitMs: number, signal: AbortSignal): Promise<ProbeOutcome> {
+async function attemptOnce(probe: ReadinessProbe, limitMs: number, signal: AbortSignal): Promise<ProbeOutcome & { cutShort?: boolean }> {
   const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
   try {
     return await raceAbort(probe.attempt(attemptSignal), attemptSignal);
   } catch (error) {
     if (signal.aborted) return { ready: false, reason: 'aborted' };
-    if (attemptSignal.aborted) return { ready: false, reason: `no answer within ${limitMs} ms` };
+    if (attemptSignal.aborted) return { ready: false, reason: `no answer within ${limitMs} ms`, cutShort: limitMs < ATTEMPT_LIMIT_MS };
     return { ready: false, reason: describeError(error) };
   }
 }
