@@ -21,13 +21,15 @@ export interface ProbeContext {
   /** The container as inspected after start: published ports, network IPs, environment. */
   details: ContainerDetails;
   container: ContainerStateSource;
+  /** For "running" standing in for healthy: how long the container must have stayed up (0: started is enough). */
+  stayedUpMs: number;
 }
 
 /** The probe, or why none can be built yet (no address: not started, no port known). */
 export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: ReadinessProbe } | { unavailable: string; fatal: boolean } {
   switch (spec.kind) {
     case 'none':
-      return { probe: createRunningProbe(ctx.container) };
+      return { probe: createRunningProbe(ctx.container, ctx.stayedUpMs > 0 ? { startedAt: ctx.details.startedAt, ms: ctx.stayedUpMs } : undefined) };
     case 'healthcheck':
       return { probe: createHealthcheckProbe(ctx.container) };
     case 'log':

@@ -12,6 +12,9 @@ export type { WaitCondition, WaitRequest, WaitResult };
 
 type Failure = Extract<WaitResult, { ok: false }>;
 
+/** "Running" as readiness for service_healthy: up this long since it started (a process that exits at once fails). */
+const RUNNING_STAYED_UP_MS = 100;
+
 const NETWORK_PROBES = new Set<ReadySpec['kind']>(['postgres', 'redis', 'http', 'tcp']);
 
 /** The readiness spec a condition asks for: `service_healthy` means "really ready", not only "healthcheck". */
@@ -135,6 +138,7 @@ async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWat
     containerId: req.containerId,
     details,
     container: watch,
+    stayedUpMs: req.condition === 'service_started' ? 0 : RUNNING_STAYED_UP_MS,
   });
 }
 

@@ -73,6 +73,18 @@ describe('waitForService with a fake engine', () => {
     expect(result).toMatchObject({ ok: true, probe: 'container running', attempts: 1 });
   });
 
+  it('"running" standing in for healthy asks the container to stay up 100 ms; one that exits at once fails', async () => {
+    const up = new FakeEngine({ startedAt: new Date().toISOString() });
+    const ok = await waitForService(request(up, { service: service({ image: 'app' }) }));
+    expect(ok).toMatchObject({ ok: true, probe: 'container running' });
+    expect(ok.elapsedMs).toBeGreaterThanOrEqual(80);
+
+    const crashing = new FakeEngine({ startedAt: new Date().toISOString() });
+    setTimeout(() => crashing.exit(1), 20);
+    const failed = await waitForService(request(crashing, { service: service({ image: 'app' }) }));
+    expect(failed).toMatchObject({ ok: false, reason: 'exited', exitCode: 1 });
+  });
+
   it('fails fast with the exit code when the container exits while waiting', async () => {
     const port = await closedPort();
     const fake = new FakeEngine();
