@@ -20,6 +20,8 @@ export interface WatchStackRequest {
   upServices?: string[];
   /** Loads the compose files again (throws a located ComposeError when one is wrong). */
   loadProject: () => Promise<Project>;
+  /** The project's files that changed since it was read (see WatchRequest.changedSinceLoad). */
+  changedSinceLoad?: (project: Project) => string[];
   strictPorts: boolean;
   waitTimeoutMs: number;
   stateDir: string;
@@ -46,6 +48,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     rebuildService: async (service, signal, project) => {
       await rebuildService({ project, service, signal, ...upSettings }, deps);
     },
+    ...(req.changedSinceLoad ? { changedSinceLoad: req.changedSinceLoad } : {}),
     reloadProject: async (signal) => {
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);

@@ -26,6 +26,11 @@ export interface WatchRequest {
   findContainer: (service: string) => Promise<string | undefined>;
   /** The compose files or .env changed: load them again (and apply them); a throw keeps the current project. */
   reloadProject?: (signal: AbortSignal) => Promise<Project>;
+  /**
+   * The project's files that changed since it was read (by `project.configStamps`). Asked once the watcher is
+   * ready, so that a save made during a reload, or during `up` before watching began, is not lost.
+   */
+  changedSinceLoad?: (project: Project) => string[];
 }
 
 /**
@@ -42,7 +47,8 @@ export async function watchProject(req: WatchRequest): Promise<void> {
     } catch (err) {
       if (!previous || req.signal.aborted) throw err;
       req.onEvent({ type: 'notice', level: 'warn', message: `the reloaded project cannot be watched (${(err as Error).message}); watching as before` });
-      [project, previous] = [previous, undefined];
+      // The files are those of the newest load, so the next save reloads, and the one just seen does not again.
+      [project, previous] = [{ ...previous, configFiles: project.configFiles, configStamps: project.configStamps }, undefined];
       continue;
     }
     if (!reloaded) return;
@@ -83,6 +89,8 @@ async function watchOnce(req: WatchRequest, project: Project): Promise<Project |
     if (!session.signal.aborted) {
       const names = services.map((s) => s.name).join(', ');
       req.onEvent({ type: 'notice', level: 'info', message: `watching ${names} for changes` });
+      const missed = req.changedSinceLoad?.(project).map((f) => path.resolve(f)) ?? [];
+      if (missed.length > 0) handleBatch(new Map(missed.map((f) => [f, 'upsert'])), () => false);
     }
     await new Promise<void>((resolve) => {
       if (session.signal.aborted) resolve();

@@ -30,6 +30,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
   const { project, engine, flags } = opts;
   const { streamProjectLogs } = await import('../app/logs.js');
   const { watchStack } = await import('../app/watch-stack.js');
+  const { changedSinceRead } = await import('../compose/index.js');
   const progress = flags.json
     ? createNdjsonProgress((line) => void process.stdout.write(`${line}\n`))
     : createPlainProgress((line) => void process.stderr.write(`${line}\n`));
@@ -64,6 +65,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
           services: opts.services,
           ...(opts.upServices ? { upServices: opts.upServices } : {}),
           loadProject: () => loadProjectFromFlags(flags),
+          changedSinceLoad: (p) => changedSinceRead(p.configStamps ?? {}),
           strictPorts: opts.strictPorts,
           waitTimeoutMs: opts.waitTimeoutMs,
           stateDir: stateDir(),

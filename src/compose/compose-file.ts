@@ -7,6 +7,7 @@ import { ComposeError, formatLocation } from '../core/errors.js';
 import type { Node } from './node.js';
 import { resolveExtends } from './extends.js';
 import { ownValue, readEnvFile } from './dotenv.js';
+import { SourceFiles } from './source-files.js';
 import { includeReferences, mergeIncluded, type IncludeReference } from './include.js';
 import { interpolateTree } from './interpolation.js';
 import type { VariableLookup } from './interpolation.js';
@@ -21,13 +22,18 @@ export interface LoadedComposeFile {
 
 export class ComposeFileReader {
   readonly warnings: string[] = [];
-  /** Every compose file this reader was asked for (included and extended ones too), present or not. */
-  readonly filesRead = new Set<string>();
+  /** Every file this reader was asked for (included and extended ones, include env files), present or not. */
+  readonly filesRead: SourceFiles;
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
   private readonly lookupIds = new Map<VariableLookup, number>();
 
-  constructor(private readonly lookup: VariableLookup) {}
+  constructor(
+    private readonly lookup: VariableLookup,
+    sources: SourceFiles = new SourceFiles(),
+  ) {
+    this.filesRead = sources;
+  }
 
   /**
    * A file ready to merge: interpolated, validated, its includes added and its extends resolved. `lookup` gives
@@ -60,7 +66,7 @@ export class ComposeFileReader {
   private includeLookup(ref: IncludeReference, outer: VariableLookup, issues: ComposeIssue[]): VariableLookup | undefined {
     const values: Record<string, string> = {};
     for (const env of ref.envFiles) {
-      this.filesRead.add(env.file);
+      this.filesRead.noteRead(env.file);
       const read = readEnvFile(env.file, (name) => outer(name) ?? ownValue(values, name));
       if (read.status === 'missing' && !env.required) continue;
       if (read.status !== 'read') {
@@ -85,7 +91,7 @@ export class ComposeFileReader {
   }
 
   private interpolatedAndValidated(file: string, lookup: VariableLookup): LoadedComposeFile {
-    this.filesRead.add(file);
+    this.filesRead.noteRead(file);
     // A file is interpolated once per set of variables (an include's env files make another set).
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.validated.get(cacheKey);

@@ -4,6 +4,7 @@ import { ComposeError, DevstackError } from '../core/errors.js';
 import type { ComposeIssue } from '../core/errors.js';
 import { ownValue, readEnvFile } from './dotenv.js';
 import type { VariableLookup } from './interpolation.js';
+import type { SourceFiles } from './source-files.js';
 
 export interface ProjectEnvironment {
   /** Shell first, then the env files. */
@@ -19,6 +20,7 @@ export function loadProjectEnvironment(
   projectDir: string,
   cwd: string,
   envFiles: string[] | undefined,
+  sources?: SourceFiles,
 ): ProjectEnvironment {
   const shellLookup: VariableLookup = (name) => ownValue(shell, name);
   const explicit = envFiles !== undefined && envFiles.length > 0;
@@ -26,6 +28,7 @@ export function loadProjectEnvironment(
   const fileValues: Record<string, string> = {};
   const issues: ComposeIssue[] = [];
   for (const file of files) {
+    sources?.noteRead(file);
     const read = readEnvFile(file, (name) => shellLookup(name) ?? ownValue(fileValues, name));
     if (read.status === 'missing') {
       if (explicit) throw new DevstackError('usage', `env file not found: ${file}`, { hint: 'check the path given to --env-file' });

@@ -2,3 +2,4 @@
 export { loadProject } from './load-project.js';
 export type { LoadOptions } from './load-project.js';
 export { renderComposeConfig } from './render-config.js';
+export { changedSinceRead } from './source-files.js';

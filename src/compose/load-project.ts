@@ -15,6 +15,7 @@ import { normalizeNetworks, normalizeResources } from './normalize/resources.js'
 import { declaredFileObjects } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
 import { resolveProjectName } from './project-name.js';
+import { SourceFiles } from './source-files.js';
 import { isServiceActive, enabledProfiles } from './profiles.js';
 
 export interface LoadOptions {
@@ -35,8 +36,9 @@ function composeFileVariable(environment: Record<string, string | undefined>): s
 
 export async function loadProject(opts: LoadOptions): Promise<Project> {
   const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
-  const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles);
-  const reader = new ComposeFileReader(env.lookup);
+  const sources = new SourceFiles();
+  const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
+  const reader = new ComposeFileReader(env.lookup, sources);
   const issues: ComposeIssue[] = [];
   const trees: Node[] = [];
   for (const file of discovered.files) {
@@ -71,7 +73,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     declaredConfigs: declaredFileObjects(child(merged, 'configs'), 'configs', discovered.projectDir),
     issues,
     warnings: [] as string[],
-    envFilesSeen: new Set<string>(),
+    envFilesSeen: sources,
   };
   const defined = new Set<string>();
   for (const entry of isMap(serviceNodes) ? serviceNodes.entries.values() : []) {
@@ -98,7 +100,8 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     name,
     workingDir: discovered.projectDir,
     composeFiles: discovered.files,
-    configFiles: [...new Set([...reader.filesRead, ...env.files, ...ctx.envFilesSeen])],
+    configFiles: sources.files,
+    configStamps: sources.toRecord(),
     services,
     inactiveServices,
     networks,

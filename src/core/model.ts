@@ -20,6 +20,8 @@ export interface Project {
    * removing one of them changes the project (`watch` reloads on them).
    */
   configFiles?: string[];
+  /** configFiles → a stamp of each taken just before it was read (`watch` tells a save it has not seen yet by it). */
+  configStamps?: Record<string, string>;
   /** Active services (profiles applied), by name. */
   services: Record<string, ServiceConfig>;
   /** Services defined but left out by profiles. */

@@ -5,7 +5,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { BIN } from '../smoke/support/cli.js';
 
 const NAME = `dswcli${Math.random().toString(36).slice(2, 8)}`;
@@ -203,5 +203,20 @@ describe('devstack up --watch --down (built CLI, real engine)', () => {
     expect(await run.exit).toBe(0);
     expect(docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${NAME}`])).toBe('');
     expect(docker(['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${NAME}`])).toBe('');
+  });
+});
+
+describe('devstack up --watch: a save made before watching began (built CLI, real engine)', () => {
+  it('an env_file saved while `up` still runs is applied once the watcher is ready', async () => {
+    writeFileSync(join(dir, 'newcomer.env'), 'GREETING=before\n');
+    const run = start(['up', '--watch', '--down', '-p', NAME]);
+    onTestFinished(() => void (run.child.exitCode === null && run.child.kill('SIGKILL')));
+    // Progress on stderr means the project was read; the watcher starts only after `up` is done.
+    await eventually('up under way', () => (run.err().trim() !== '' && !/watching app/.test(run.err())) || undefined, 60_000);
+    writeFileSync(join(dir, 'newcomer.env'), 'GREETING=during\n');
+    await eventually('the newcomer\'s line with the saved value', () => /^newcomer\s+\| hello from newcomer during$/m.test(run.out()) || undefined, 90_000);
+    expect(inspect('newcomer', '{{json .Config.Env}}')).toContain('GREETING=during');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
   });
 });

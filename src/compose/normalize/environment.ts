@@ -5,6 +5,7 @@ import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 import { keyedAsMap } from '../merge.js';
 import { readEnvFile } from '../dotenv.js';
+import type { SourceFiles } from '../source-files.js';
 import type { VariableLookup } from '../interpolation.js';
 
 /** List (`KEY=v`, `KEY`) or map form → entries; `null` marks a bare key with no value. */
@@ -34,7 +35,7 @@ export interface EnvironmentContext {
   lookup: VariableLookup;
   issues: ComposeIssue[];
   /** Collects the env_file paths looked at, present or not. */
-  envFilesSeen?: Set<string>;
+  envFilesSeen?: SourceFiles;
 }
 
 /** env_file entries (in order), then `environment`. */
@@ -42,7 +43,7 @@ export function resolveServiceEnvironment(service: Node, ctx: EnvironmentContext
   const env: Record<string, string> = {};
   for (const ref of envFileRefs(child(service, 'env_file'))) {
     const file = path.resolve(ctx.projectDir, ref.path);
-    ctx.envFilesSeen?.add(file);
+    ctx.envFilesSeen?.noteRead(file);
     const read = readEnvFile(file, ctx.lookup);
     if (read.status === 'missing') {
       if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `env file ${file} not found` });

@@ -1,5 +1,7 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { changedSinceRead } from '../../../src/compose/index.js';
 import { composeErrorOf, loadIn, loadYaml, writeProject } from './temp-project.js';
 
 describe('include', () => {
@@ -74,6 +76,25 @@ describe('configFiles', () => {
     expect([...(p.configFiles ?? [])].sort()).toEqual(
       ['compose.yaml', 'base.yaml', 'infra/db.yaml', 'infra/.env', 'infra/db.env', 'api.env', 'optional.env', '.env'].map((f) => path.join(dir, f)).sort(),
     );
+  });
+
+  it('stamps each file as it was read: an edit, a replace by rename and a created file show as changed since', async () => {
+    const dir = writeProject({
+      'compose.yaml': 'services:\n  api:\n    image: api\n    env_file: [api.env, { path: optional.env, required: false }]\n',
+      'api.env': 'B=2\n',
+    });
+    const p = await loadIn(dir);
+    const stamps = p.configStamps ?? {};
+    expect(Object.keys(stamps).sort()).toEqual([...(p.configFiles ?? [])].sort());
+    expect(stamps[path.join(dir, 'optional.env')]).toBe('missing');
+    expect(changedSinceRead(stamps)).toEqual([]);
+
+    writeFileSync(path.join(dir, 'api.env'), 'B=3\n'); // same size: the mtime and ctime tell
+    writeFileSync(path.join(dir, 'next.yaml'), 'services: {}\n');
+    renameSync(path.join(dir, 'next.yaml'), path.join(dir, 'compose.yaml')); // how many editors save
+    writeFileSync(path.join(dir, 'optional.env'), 'C=1\n');
+    expect(changedSinceRead(stamps).sort()).toEqual(['api.env', 'compose.yaml', 'optional.env'].map((f) => path.join(dir, f)).sort());
+    expect(changedSinceRead((await loadIn(dir)).configStamps ?? {})).toEqual([]);
   });
 });
 

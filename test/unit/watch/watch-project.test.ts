@@ -120,4 +120,46 @@ describe('watchProject (fake file-watch port)', () => {
     stop.abort();
     await running;
   });
+
+  it('a save the watcher could not see (made during a reload) reloads once it is ready, and only once', async () => {
+    const files = new FakeFiles();
+    const events: StackEvent[] = [];
+    const stop = new AbortController();
+    const compose = '/p/compose.yaml';
+    let onDisk = 'saved after the first load read it';
+    const asked: (string | undefined)[] = [];
+    let reloads = 0;
+    const running = watchProject({
+      engine: {} as Engine,
+      files,
+      project: { ...watched('one'), configStamps: { [compose]: 'as the first load read it' } },
+      services: [],
+      signal: stop.signal,
+      onEvent: (e) => events.push(e),
+      findContainer: async () => 'c1',
+      rebuildService: async () => {},
+      changedSinceLoad: (p) => {
+        asked.push(p.configStamps?.[compose]);
+        return p.configStamps?.[compose] === onDisk ? [] : [compose];
+      },
+      reloadProject: async () => {
+        reloads++;
+        return { ...(reloads === 1 ? watched('two') : project([service('web')])), configStamps: { [compose]: onDisk } };
+      },
+    });
+    const watchingCount = () => events.filter((e) => e.type === 'notice' && e.message === 'watching web for changes').length;
+    await until(() => watchingCount() === 2);
+    expect(reloads).toBe(1);
+    expect(asked).toEqual(['as the first load read it', onDisk]);
+
+    // A reload whose project cannot be watched: watching goes on as before, with the newest stamps (no reload loop).
+    onDisk = 'a project without rules';
+    files.onBatch!(new Map([[compose, 'upsert']]));
+    await until(() => watchingCount() === 3);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(reloads).toBe(2);
+    expect(asked.at(-1)).toBe(onDisk);
+    stop.abort();
+    await running;
+  });
 });
