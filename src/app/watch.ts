@@ -3,7 +3,8 @@
 // sync copies changed files into the running container; rebuild asks the caller to rebuild the
 // service; sync+restart, restart and sync+exec add a container restart or a command. A rule whose
 // path a bind mount of the service already covers needs no copying. Changes of the compose files or
-// .env reload the project (the caller re-plans) and the rules are set up again.
+// .env reload the project (the caller re-plans) and the rules are set up again; no save is lost on the way
+// (see Handover).
 import path from 'node:path';
 import type { Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
@@ -40,24 +41,42 @@ export interface WatchRequest {
 export async function watchProject(req: WatchRequest): Promise<void> {
   let project = req.project;
   let previous: Project | undefined;
-  while (!req.signal.aborted) {
-    let reloaded: Project | undefined;
-    try {
-      reloaded = await watchOnce(req, project);
-    } catch (err) {
-      if (!previous || req.signal.aborted) throw err;
-      req.onEvent({ type: 'notice', level: 'warn', message: `the reloaded project cannot be watched (${(err as Error).message}); watching as before` });
-      // The files are those of the newest load, so the next save reloads, and the one just seen does not again.
-      [project, previous] = [{ ...previous, configFiles: project.configFiles, configStamps: project.configStamps }, undefined];
-      continue;
+  let handover: Handover | undefined;
+  try {
+    while (!req.signal.aborted) {
+      let next: Handover | undefined;
+      try {
+        next = await watchOnce(req, project, handover);
+      } catch (err) {
+        if (!previous || req.signal.aborted) throw err;
+        req.onEvent({ type: 'notice', level: 'warn', message: `the reloaded project cannot be watched (${(err as Error).message}); watching as before` });
+        // The files are those of the newest load, so the next save reloads, and the one just seen does not again.
+        [project, previous] = [{ ...previous, configFiles: project.configFiles, configStamps: project.configStamps }, undefined];
+        continue;
+      }
+      if (!next) return;
+      [previous, project, handover] = [project, next.project, next];
     }
-    if (!reloaded) return;
-    [previous, project] = [project, reloaded];
+  } finally {
+    await handover?.close();
   }
 }
 
-/** One watch session over `project`; resolves with the reloaded project, or undefined on abort. */
-async function watchOnce(req: WatchRequest, project: Project): Promise<Project | undefined> {
+/**
+ * What a session that reloaded the project hands to the next one. Its watcher stays open until the next
+ * session's watcher is ready, so no save falls between the two; the changes it took after the reload (and
+ * the part of the reloading batch that was not a project file) wait in `missed` for the new rules.
+ */
+interface Handover {
+  project: Project;
+  missed: FileChangeBatch;
+  missedDirs: Set<string>;
+  /** Closes the watcher once; the changes it saw until then are in `missed`. */
+  close(): Promise<void>;
+}
+
+/** One watch session over `project`; resolves with the handover to the reloaded project, or undefined on abort. */
+async function watchOnce(req: WatchRequest, project: Project, from: Handover | undefined): Promise<Handover | undefined> {
   const services = watchedServices(project, req.services);
   const rules = await ruleSyncs(req, project, services);
   const configFiles = (project.configFiles ?? [...project.composeFiles, path.join(project.workingDir, '.env')]).map((f) => path.resolve(f));
@@ -65,16 +84,30 @@ async function watchOnce(req: WatchRequest, project: Project): Promise<Project |
   const stopSession = (): void => session.abort();
   req.signal.addEventListener('abort', stopSession, { once: true });
   let reloadedProject: Project | undefined;
+  const missed: FileChangeBatch = new Map();
+  const missedDirs = new Set<string>();
+  const passOn = (batch: FileChangeBatch, isDir: (p: string) => boolean): void => {
+    for (const [p, kind] of batch) {
+      missed.set(p, kind);
+      if (kind === 'upsert' && isDir(p)) missedDirs.add(p);
+    }
+  };
 
   const apply = new SerialQueue();
   const handleBatch = (batch: FileChangeBatch, isDir: (p: string) => boolean): void =>
     apply.run(async () => {
-      if ([...batch.keys()].some((p) => configFiles.includes(p))) {
+      if (reloadedProject) return passOn(batch, isDir);
+      const rest = new Map([...batch].filter(([p]) => !configFiles.includes(p)));
+      if (rest.size < batch.size) {
         reloadedProject = await reload(req, session.signal);
-        if (reloadedProject) session.abort();
-        return;
+        if (reloadedProject) {
+          passOn(rest, isDir);
+          session.abort();
+          return;
+        }
+        if (rest.size === 0) return;
       }
-      await applyBatch(req, project, rules, batch, isDir, session.signal);
+      await applyBatch(req, project, rules, rest, isDir, session.signal);
     });
   const watcher = req.files.watchChanges({
     rules,
@@ -83,25 +116,39 @@ async function watchOnce(req: WatchRequest, project: Project): Promise<Project |
     onWarning: (message) => req.onEvent({ type: 'notice', level: 'warn', message }),
     onError: () => apply.run(() => catchUpAll(req, rules, session.signal)),
   });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      req.signal.removeEventListener('abort', stopSession);
+      await watcher.close();
+      await apply.idle();
+    })());
   try {
     await Promise.all(rules.map((r) => r.start(session.signal, req.onEvent)));
     await watcher.ready;
+    if (from) await from.close();
     if (!session.signal.aborted) {
       const names = services.map((s) => s.name).join(', ');
       req.onEvent({ type: 'notice', level: 'info', message: `watching ${names} for changes` });
-      const missed = req.changedSinceLoad?.(project).map((f) => path.resolve(f)) ?? [];
-      if (missed.length > 0) handleBatch(new Map(missed.map((f) => [f, 'upsert'])), () => false);
+      const changed = req.changedSinceLoad?.(project).map((f) => path.resolve(f));
+      // A project file the old watcher saw change counts only if it changed after this load read it.
+      const stillMissed = [...(from?.missed ?? [])].filter(([p]) => !changed || !configFiles.includes(p) || changed.includes(p));
+      const missedBefore: FileChangeBatch = new Map([...stillMissed, ...(changed ?? []).map((f) => [f, 'upsert'] as const)]);
+      if (missedBefore.size > 0) handleBatch(missedBefore, (p) => from?.missedDirs.has(p) === true);
     }
     await new Promise<void>((resolve) => {
       if (session.signal.aborted) resolve();
       session.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-  } finally {
-    req.signal.removeEventListener('abort', stopSession);
-    await watcher.close();
-    await apply.idle();
+  } catch (err) {
+    await close();
+    throw err;
   }
-  return req.signal.aborted ? undefined : reloadedProject;
+  if (req.signal.aborted || !reloadedProject) {
+    await close();
+    return undefined;
+  }
+  return { project: reloadedProject, missed, missedDirs, close };
 }
 
 function watchedServices(project: Project, chosen: string[]): ServiceConfig[] {

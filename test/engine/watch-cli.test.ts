@@ -147,6 +147,14 @@ describe('devstack up --watch (built CLI, real engine)', () => {
     await eventually('hello 3 in /app/src', () => docker(['exec', `${NAME}-app-1`, 'cat', '/app/src/hello.txt']) === 'hello 3' || undefined, 10_000);
   });
 
+  it('a branch switch (a compose file and a synced file change at once): reloads, and the file is synced too', async () => {
+    const before = idOf('bystander');
+    writeFileSync(join(dir, 'compose.yaml'), compose('three'));
+    writeFileSync(join(dir, 'app', 'src', 'hello.txt'), 'hello 5\n');
+    await eventually('bystander recreated', () => (idOf('bystander') !== before ? true : undefined), 60_000);
+    await eventually('hello 5 in /app/src', () => docker(['exec', `${NAME}-app-1`, 'cat', '/app/src/hello.txt']) === 'hello 5' || undefined, 20_000);
+  });
+
   it('a service added by a compose change is started and its log lines are streamed', async () => {
     const newcomer = `  newcomer:
     image: devstack-standin/debian:bookworm
