@@ -11,6 +11,7 @@ export const EXIT_CODE: Record<ErrorKind | 'ok', number> = {
   timeout: 6,
   port: 7,
   'not-found': 8,
+  database: 9,
   internal: 70,
   interrupted: 130,
 };

@@ -6,6 +6,7 @@ import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project } from '../core/model.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
+import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
 import type { WaitForService } from '../core/service-wait.js';
 
 export interface ProjectFlags {
@@ -72,4 +73,16 @@ export async function loadProjectForTeardown(
     if (name && e instanceof Error && 'kind' in e && (e as { kind: string }).kind === 'usage') return { name, services: {} };
     throw e;
   }
+}
+
+/** Postgres maintenance sessions and the init-script digest, for `reset-db` and `snapshot-db`. */
+export async function postgresTools(): Promise<{
+  openPostgresAdmin: OpenPostgresAdmin;
+  digestHostPaths: (paths: string[]) => Promise<string>;
+}> {
+  const [{ openPostgresAdmin }, { digestHostPaths }] = await Promise.all([
+    import('../engine/postgres/postgres-admin.js'),
+    import('../engine/postgres/init-scripts-digest.js'),
+  ]);
+  return { openPostgresAdmin, digestHostPaths };
 }

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'interrupted' // Ctrl-C
   | 'port' // a host port is taken and remapping is off
   | 'not-found' // an unknown service, container or project
+  | 'database' // the database server refused an operation (reset-db, snapshot-db)
   | 'internal'; // a bug in devstack
 
 export interface ComposeIssue {

@@ -1,0 +1,53 @@
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { DevstackCommand } from '../src/cli/base-command.js';
+import { confirm } from '../src/cli/confirm.js';
+import { chooseProgress } from '../src/cli/progress/choose-progress.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+
+export default class ResetDb extends DevstackCommand {
+  static override description =
+    'Give a Postgres service fresh databases: from the "fresh" baseline snapshot in well under a second, else by letting the image initialise new data (then the baseline is saved). Asks first.';
+  static override examples = ['<%= config.bin %> reset-db', '<%= config.bin %> reset-db postgres --yes', '<%= config.bin %> reset-db --to seeded'];
+  static override args = { service: Args.string({ description: 'The Postgres service (default: the project\'s only one).', required: false }) };
+  static override flags = {
+    to: Flags.string({ description: 'Restore this snapshot (saved with `devstack snapshot-db NAME`) instead of the fresh state.' }),
+    'from-scratch': Flags.boolean({ description: 'Delete the data and let the image initialise it again, even when the baseline matches.', default: false, exclusive: ['to'] }),
+    yes: Flags.boolean({ char: 'y', description: 'Do not ask before replacing the data.', default: false }),
+    'wait-timeout': Flags.integer({ description: 'Seconds a from-scratch start may take.', default: 300, min: 1 }),
+  };
+
+  protected async execute(): Promise<void> {
+    const { flags, args } = await this.parse(ResetDb);
+    const project = await loadProjectFromFlags(flags);
+    const engine = await openDockerEngine(this.interrupt.signal);
+    const { resetDb } = await import('../src/app/reset-db.js');
+    const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
+    try {
+      const result = await resetDb(
+        {
+          project,
+          ...(args.service ? { service: args.service } : {}),
+          ...(flags.to ? { to: flags.to } : {}),
+          fromScratch: flags['from-scratch'],
+          confirm: (question) => (flags.yes ? Promise.resolve(true) : confirm(question)),
+          waitTimeoutMs: flags['wait-timeout'] * 1000,
+          stateDir: stateDir(),
+          signal: this.interrupt.signal,
+          onEvent: progress.onEvent,
+        },
+        {
+          engine,
+          ...(await postgresTools()),
+          upDeps: async () => ({ ports: await hostPortPlanner(), waitForService: await readinessWaiter() }),
+        },
+      );
+      await progress.close();
+      if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
+      else if (result.method === 'declined') this.printLine(`${result.service}: nothing changed`);
+      else this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${result.method === 'snapshot' ? `from snapshot ${result.snapshot}` : 'from scratch'} in ${result.elapsedMs} ms`);
+    } finally {
+      await progress.close();
+    }
+  }
+}

@@ -1,0 +1,155 @@
+// `reset-db`: a fresh development database. The first time (or with --from-scratch, or when the service's
+// configuration, image or init scripts changed since) the server's data is deleted and the image initialises
+// it again: the container and its data volume are removed and `up` starts the service anew. Right after that
+// devstack saves the `fresh` baseline snapshot, so the next reset is a copy inside the server instead (well
+// under a second). `--to NAME` restores a snapshot saved with `snapshot-db`. Every path asks first: the
+// current data is lost.
+import { createHash } from 'node:crypto';
+import type { ContainerDetails } from '../core/engine.js';
+import { DEFAULT_PGDATA, dataMountOf, FRESH_SNAPSHOT, isInitScriptsMount, assertSnapshotName } from '../core/db-snapshots.js';
+import { DevstackError } from '../core/errors.js';
+import { LABEL } from '../core/labels.js';
+import type { ServiceConfig } from '../core/model.js';
+import { stableJson } from '../core/stable-json.js';
+import { noSuchSnapshot, readSnapshots, restoreSnapshot, runningPostgres, saveSnapshot, type DbSnapshotDeps, type DbTarget } from './db-snapshots.js';
+import type { UpDeps } from './up.js';
+
+export interface ResetDbRequest extends DbTarget {
+  /** Restore this snapshot instead of the fresh state. */
+  to?: string;
+  /** Initialise from scratch even when the `fresh` baseline matches. */
+  fromScratch: boolean;
+  /** Asked before any data is lost; false ends the command with nothing changed. */
+  confirm: (question: string) => Promise<boolean>;
+  waitTimeoutMs: number;
+  stateDir: string;
+}
+
+export interface ResetDbDeps extends DbSnapshotDeps {
+  /** A digest of the host files under these paths (the init scripts bind-mounted into the container). */
+  digestHostPaths: (paths: string[]) => Promise<string>;
+  /** What `up` needs besides the engine; loaded only when the server is initialised from scratch. */
+  upDeps: () => Promise<Omit<UpDeps, 'engine'>>;
+}
+
+export interface ResetDbResult {
+  service: string;
+  /** `snapshot`: copied from a snapshot inside the server; `from-scratch`: the image initialised new data. */
+  method: 'snapshot' | 'from-scratch' | 'declined';
+  snapshot: string;
+  databases: string[];
+  elapsedMs: number;
+}
+
+export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<ResetDbResult> {
+  const started = Date.now();
+  if (req.to !== undefined) assertSnapshotName(req.to, { saving: false });
+  const { service, container } = await runningPostgres(req, deps.engine);
+  const name = service.name;
+  const done = (method: ResetDbResult['method'], snapshot: string, databases: string[]): ResetDbResult => ({
+    service: name,
+    method,
+    snapshot,
+    databases,
+    elapsedMs: Date.now() - started,
+  });
+
+  const admin = await deps.openPostgresAdmin(container, req.project.name, req.signal);
+  let reinitialise: string | undefined;
+  try {
+    const { snapshots } = await readSnapshots(admin);
+    const wanted = req.to ?? FRESH_SNAPSHOT;
+    const snapshot = snapshots.get(wanted);
+    if (req.to !== undefined && !snapshot) throw noSuchSnapshot(req.to, name, snapshots);
+    if (req.to === undefined) {
+      const fingerprint = await fingerprintOf(container, deps);
+      if (req.fromScratch) reinitialise = '--from-scratch';
+      else if (!snapshot) reinitialise = 'no fresh baseline yet';
+      else if (snapshot.fingerprint !== fingerprint) reinitialise = 'the configuration, image or init scripts changed since the baseline';
+    }
+    if (snapshot && reinitialise === undefined) {
+      const databases = snapshot.databases.map((d) => d.database);
+      if (!(await req.confirm(`Replace ${databases.join(', ')} of ${name} with snapshot ${wanted}? Their current data is lost.`))) {
+        return done('declined', wanted, []);
+      }
+      await restoreSnapshot(admin, snapshot);
+      const result = done('snapshot', wanted, databases);
+      req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: restored snapshot ${wanted} (${databases.length} databases) in ${result.elapsedMs} ms` });
+      return result;
+    }
+  } finally {
+    await admin.close();
+  }
+
+  const dataVolume = await ownedDataVolume(req, deps, service, container);
+  const what = dataVolume ? `volume ${dataVolume}` : 'its container';
+  if (!(await req.confirm(`Delete all data of ${name} (${what}) and initialise it again?`))) return done('declined', FRESH_SNAPSHOT, []);
+  req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: initialising from scratch (${reinitialise}); removing ${what}` });
+  await deps.engine.removeContainer(container.id, { force: true, removeVolumes: true });
+  if (dataVolume) await deps.engine.removeVolume(dataVolume);
+  const [{ up }, upDeps] = await Promise.all([import('./up.js'), deps.upDeps()]);
+  await up(
+    {
+      project: req.project,
+      services: [name],
+      forceRecreate: false,
+      removeOrphans: false,
+      build: false,
+      strictPorts: false,
+      resetPorts: false,
+      waitTimeoutMs: req.waitTimeoutMs,
+      stateDir: req.stateDir,
+      signal: req.signal,
+      onEvent: req.onEvent,
+    },
+    { engine: deps.engine, ...upDeps },
+  );
+  const fresh = await runningPostgres(req, deps.engine);
+  const freshAdmin = await deps.openPostgresAdmin(fresh.container, req.project.name, req.signal);
+  try {
+    const baseline = await saveSnapshot(freshAdmin, FRESH_SNAPSHOT, await fingerprintOf(fresh.container, deps));
+    const result = done('from-scratch', FRESH_SNAPSHOT, baseline.databases.map((d) => d.database));
+    req.onEvent({
+      type: 'notice',
+      level: 'info',
+      service: name,
+      message: `${name}: initialised from scratch in ${result.elapsedMs} ms; saved the ${FRESH_SNAPSHOT} baseline, so the next reset-db copies it`,
+    });
+    return result;
+  } finally {
+    await freshAdmin.close();
+  }
+}
+
+/**
+ * The named volume that holds PGDATA, when this project owns it (labels); undefined when the data lives in an
+ * anonymous volume or the container itself (both go with the container). Host folders and volumes of other
+ * projects are not devstack's to delete: refused.
+ */
+async function ownedDataVolume(req: ResetDbRequest, deps: ResetDbDeps, service: ServiceConfig, container: ContainerDetails): Promise<string | undefined> {
+  const pgdata = container.env.PGDATA || DEFAULT_PGDATA;
+  const mount = dataMountOf(container.mounts ?? [], pgdata);
+  if (!mount || mount.type === 'tmpfs') return undefined;
+  const hint = `Delete it yourself and run \`devstack up ${service.name}\`; or save a snapshot once the data is as you want it (\`devstack snapshot-db NAME\`) and reset to it with \`devstack reset-db --to NAME\`.`;
+  if (mount.type === 'bind') {
+    throw new DevstackError('usage', `${service.name} keeps its data in the host folder ${mount.source}; devstack does not delete host folders.`, { hint });
+  }
+  const volume = mount.name ?? mount.source;
+  if (/^[0-9a-f]{64}$/.test(volume)) return undefined;
+  const owned = await deps.engine.listProjectVolumes(req.project.name);
+  if (!owned.some((v) => v.name === volume)) {
+    throw new DevstackError('usage', `${service.name} keeps its data in volume ${volume}, which project ${req.project.name} does not own (external, or another project's).`, { hint });
+  }
+  return volume;
+}
+
+/** What the server's data was initialised from: the service's configuration, its image and its init scripts. */
+async function fingerprintOf(container: ContainerDetails, deps: ResetDbDeps): Promise<string> {
+  const initScripts = (container.mounts ?? []).filter((m) => m.type === 'bind' && isInitScriptsMount(m.target)).map((m) => m.source).sort();
+  const parts = {
+    config: container.labels[LABEL.configHash] ?? '',
+    image: container.imageId ?? container.image,
+    initScripts: initScripts.length > 0 ? await deps.digestHostPaths(initScripts) : '',
+  };
+  return createHash('sha256').update(stableJson(parts)).digest('hex').slice(0, 32);
+}
