@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
-import type { Project } from '../core/model.js';
+import type { Project, ServiceConfig } from '../core/model.js';
+import type { BuildContextFacts } from '../core/build-context.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
 import type { WaitForService } from '../core/service-wait.js';
@@ -16,7 +17,7 @@ export interface ProjectFlags {
   'env-file'?: string[];
 }
 
-export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cwd()): Promise<Project> {
+export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cwd(), opts: { printWarnings: boolean } = { printWarnings: true }): Promise<Project> {
   const { loadProject } = await import('../compose/index.js');
   const project = await loadProject({
     cwd,
@@ -26,7 +27,7 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
     environment: process.env,
   });
-  for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  if (opts.printWarnings) for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return project;
 }
 
@@ -85,4 +86,10 @@ export async function postgresTools(): Promise<{
     import('../engine/postgres/init-scripts-digest.js'),
   ]);
   return { openPostgresAdmin, digestHostPaths };
+}
+
+/** What `doctor` reads of each service's build context. */
+export async function buildContextReader(): Promise<(service: ServiceConfig) => Promise<BuildContextFacts>> {
+  const { readBuildContextFacts } = await import('../engine/docker/build-context-facts.js');
+  return readBuildContextFacts;
 }

@@ -8,6 +8,8 @@ export interface HostPortRequest {
   services: ServiceConfig[];
   strict: boolean;
   resetMemory: boolean;
+  /** Plan only: remember nothing (`doctor`). */
+  dryRun?: boolean;
   stateDir: string;
   signal?: AbortSignal;
 }

@@ -18,7 +18,7 @@ const CHECK_CONCURRENCY = 16;
 
 export async function planHostPorts(engine: Engine, req: HostPortRequest): Promise<HostPortPlan> {
   const memory = new PortMemory(req.stateDir);
-  if (req.resetMemory) await memory.forget(req.project);
+  if (req.resetMemory && !req.dryRun) await memory.forget(req.project);
   const remembered = await memory.read(req.project);
   const requested = requestedBindings(req.services);
 
@@ -95,7 +95,7 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
     });
   }
 
-  if (!req.strict) {
+  if (!req.strict && !req.dryRun) {
     // Keep what was remembered for services not planned this time (`up api` must not forget `db`).
     const planned = new Set(requested.map((b) => b.service));
     const kept = Object.fromEntries(Object.entries(remembered).filter(([key]) => !planned.has(key.slice(0, key.indexOf('/')))));
