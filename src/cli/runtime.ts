@@ -6,6 +6,7 @@ import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { BuildContextFacts } from '../core/build-context.js';
+import type { InitDeps } from '../app/init.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
 import type { WaitForService } from '../core/service-wait.js';
@@ -92,4 +93,10 @@ export async function postgresTools(): Promise<{
 export async function buildContextReader(): Promise<(service: ServiceConfig) => Promise<BuildContextFacts>> {
   const { readBuildContextFacts } = await import('../engine/docker/build-context-facts.js');
   return readBuildContextFacts;
+}
+
+/** The file side of `devstack init`: the project folder's package.json files, the templates, writing files. */
+export async function initFiles(): Promise<InitDeps> {
+  const files = await import('../engine/project-files/init-files.js');
+  return { existingComposeFile: files.existingComposeFile, readFacts: files.readInitFacts, readTemplates: files.readInitTemplates, writeFiles: files.writeInitFiles };
 }
