@@ -16,7 +16,7 @@ import {
 } from '../core/db-snapshots.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
-import { LABEL } from '../core/labels.js';
+import { runningServiceContainer } from '../core/labels.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { OpenPostgresAdmin, PostgresAdmin } from '../core/postgres-admin.js';
 
@@ -43,7 +43,7 @@ export interface SnapshotSummary {
 export async function runningPostgres(req: DbTarget, engine: Engine): Promise<{ service: ServiceConfig; container: ContainerDetails }> {
   const service = choosePostgresService(req.project, req.service);
   const containers = await engine.listProjectContainers(req.project.name);
-  const info = containers.find((c) => c.labels[LABEL.service] === service.name && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running');
+  const info = runningServiceContainer(containers, service.name);
   if (!info) {
     throw new DevstackError('not-found', `${service.name} has no running container in project ${req.project.name}.`, {
       hint: `Start it first: \`devstack up ${service.name}\`.`,

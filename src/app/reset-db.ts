@@ -85,7 +85,8 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   const what = dataVolume ? `volume ${dataVolume}` : 'its container';
   if (!(await req.confirm(`Delete all data of ${name} (${what}) and initialise it again?`))) return done('declined', FRESH_SNAPSHOT, []);
   req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: initialising from scratch (${reinitialise}); removing ${what}` });
-  await deps.engine.removeContainer(container.id, { force: true, removeVolumes: true });
+  // An anonymous data volume goes with the container; a named one is removed by name (other anonymous volumes then stay).
+  await deps.engine.removeContainer(container.id, { force: true, removeVolumes: dataVolume === undefined });
   if (dataVolume) await deps.engine.removeVolume(dataVolume);
   const [{ up }, upDeps] = await Promise.all([import('./up.js'), deps.upDeps()]);
   await up(

@@ -6,7 +6,7 @@ import type { ContainerInfo, Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { FileWatchPort } from '../core/file-watch.js';
-import { LABEL } from '../core/labels.js';
+import { LABEL, runningServiceContainer } from '../core/labels.js';
 import type { Project } from '../core/model.js';
 import { rebuildService } from './rebuild-service.js';
 import { up, type UpDeps, type UpResult } from './up.js';
@@ -44,7 +44,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     services: req.services,
     signal: req.signal,
     onEvent: req.onEvent,
-    findContainer: async (service) => runningContainer(await engine.listProjectContainers(req.project.name), service)?.id,
+    findContainer: async (service) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id,
     rebuildService: async (service, signal, project) => {
       await rebuildService({ project, service, signal, ...upSettings }, deps);
     },
@@ -74,16 +74,13 @@ async function assertWatchedServicesRun(engine: Engine, project: Project, chosen
     (s) => (project.services[s]?.develop?.watch.length ?? 0) > 0,
   );
   const containers = await engine.listProjectContainers(project.name);
-  const missing = watched.filter((s) => !runningContainer(containers, s));
+  const missing = watched.filter((s) => !runningServiceContainer(containers, s));
   if (missing.length === 0) return;
   throw new DevstackError('not-found', `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no running container in project ${project.name}.`, {
     hint: `Start the stack first (\`devstack up ${missing.join(' ')}\`), or run \`devstack up --watch\` to start it and watch in one go.`,
   });
 }
 
-function runningContainer(containers: ContainerInfo[], service: string): ContainerInfo | undefined {
-  return containers.find((c) => c.labels[LABEL.service] === service && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running');
-}
 
 function servicesWithContainers(containers: ContainerInfo[], project: Project): string[] {
   const names = new Set(containers.filter((c) => c.labels[LABEL.oneoff] !== 'True').map((c) => c.labels[LABEL.service] ?? ''));

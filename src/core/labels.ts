@@ -19,3 +19,8 @@ export const LABEL = {
 
 /** The compose version we claim in labels (docker-compose 1.29 reads it). */
 export const COMPOSE_LABEL_VERSION = '1.29.2';
+
+/** The service's running container, not a one-off (`run`) one. */
+export function runningServiceContainer<C extends { labels: Record<string, string>; status: string }>(containers: C[], service: string): C | undefined {
+  return containers.find((c) => c.labels[LABEL.service] === service && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running');
+}
