@@ -45,7 +45,11 @@ export default class ResetDb extends DevstackCommand {
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
       else if (result.method === 'declined') this.printLine(`${result.service}: nothing changed`);
-      else this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${result.method === 'snapshot' ? `from snapshot ${result.snapshot}` : 'from scratch'} in ${result.elapsedMs} ms`);
+      else {
+        const how = result.method === 'snapshot' ? `from snapshot ${result.snapshot}` : 'from scratch';
+        const restarted = result.restarted.length > 0 ? `; restarted ${result.restarted.join(', ')}` : '';
+        this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${how} in ${result.elapsedMs} ms${restarted}`);
+      }
     } finally {
       await progress.close();
     }

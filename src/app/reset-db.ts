@@ -12,6 +12,7 @@ import { LABEL } from '../core/labels.js';
 import type { ServiceConfig } from '../core/model.js';
 import { stableJson } from '../core/stable-json.js';
 import { noSuchSnapshot, readSnapshots, restoreSnapshot, runningPostgres, saveSnapshot, type DbSnapshotDeps, type DbTarget } from './db-snapshots.js';
+import { restartDependents } from './restart-dependents.js';
 import type { UpDeps } from './up.js';
 
 export interface ResetDbRequest extends DbTarget {
@@ -38,6 +39,8 @@ export interface ResetDbResult {
   method: 'snapshot' | 'from-scratch' | 'declined';
   snapshot: string;
   databases: string[];
+  /** Running dependents restarted because they declare `restart: true` on the service. */
+  restarted: string[];
   elapsedMs: number;
 }
 
@@ -46,13 +49,15 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   if (req.to !== undefined) assertSnapshotName(req.to, { saving: false });
   const { service, container } = await runningPostgres(req, deps.engine);
   const name = service.name;
-  const done = (method: ResetDbResult['method'], snapshot: string, databases: string[]): ResetDbResult => ({
+  const done = (method: ResetDbResult['method'], snapshot: string, databases: string[], restarted: string[] = []): ResetDbResult => ({
     service: name,
     method,
     snapshot,
     databases,
+    restarted,
     elapsedMs: Date.now() - started,
   });
+  const restartTheDependents = () => afterReset(req, deps, name);
 
   const admin = await deps.openPostgresAdmin(container, req.project.name, req.signal);
   let reinitialise: string | undefined;
@@ -73,9 +78,8 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
         return done('declined', wanted, []);
       }
       await restoreSnapshot(admin, snapshot);
-      const result = done('snapshot', wanted, databases);
-      req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: restored snapshot ${wanted} (${databases.length} databases) in ${result.elapsedMs} ms` });
-      return result;
+      req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: restored snapshot ${wanted} (${databases.length} databases) in ${Date.now() - started} ms` });
+      return done('snapshot', wanted, databases, await restartTheDependents());
     }
   } finally {
     await admin.close();
@@ -109,17 +113,30 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   const freshAdmin = await deps.openPostgresAdmin(fresh.container, req.project.name, req.signal);
   try {
     const baseline = await saveSnapshot(freshAdmin, FRESH_SNAPSHOT, await fingerprintOf(fresh.container, deps));
-    const result = done('from-scratch', FRESH_SNAPSHOT, baseline.databases.map((d) => d.database));
     req.onEvent({
       type: 'notice',
       level: 'info',
       service: name,
-      message: `${name}: initialised from scratch in ${result.elapsedMs} ms; saved the ${FRESH_SNAPSHOT} baseline, so the next reset-db copies it`,
+      message: `${name}: initialised from scratch in ${Date.now() - started} ms; saved the ${FRESH_SNAPSHOT} baseline, so the next reset-db copies it`,
     });
-    return result;
+    return done('from-scratch', FRESH_SNAPSHOT, baseline.databases.map((d) => d.database), await restartTheDependents());
   } finally {
     await freshAdmin.close();
   }
+}
+
+/** Restarts the dependents that ask for it (`restart: true`); says which others kept running on the new data. */
+async function afterReset(req: ResetDbRequest, deps: ResetDbDeps, service: string): Promise<string[]> {
+  const { restarted, notRestarted } = await restartDependents(deps.engine, { ...req, service, because: 'had its data reset' });
+  if (notRestarted.length > 0) {
+    req.onEvent({
+      type: 'notice',
+      level: 'info',
+      service,
+      message: `${notRestarted.join(', ')} kept running on the reset data; one that sets up the database when it starts (migrations) needs a restart: add \`restart: true\` to its \`depends_on: { ${service}: ... }\` and reset-db restarts it`,
+    });
+  }
+  return restarted;
 }
 
 /**

@@ -24,6 +24,17 @@ services:
       - ./init:/docker-entrypoint-initdb.d:ro
   cache:
     image: redis:7-alpine
+  api:
+    image: devstack-standin/debian:bookworm
+    command: ["bash", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]
+    stop_grace_period: 1s
+    depends_on:
+      db: { condition: service_healthy, restart: true }
+  worker:
+    image: devstack-standin/debian:bookworm
+    command: ["bash", "-c", "trap 'exit 0' TERM; sleep infinity & wait"]
+    stop_grace_period: 1s
+    depends_on: [db]
 volumes:
   ${volume}: ${external ? `{ external: true, name: ${EXTERNAL} }` : '{}'}
 `;
@@ -86,7 +97,7 @@ describe('devstack reset-db (built CLI, real engine, real Postgres)', () => {
     const r = run(['reset-db', '--yes']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('initialising from scratch (no fresh baseline yet)');
-    expect(r.stdout).toMatch(/^db: appdb, postgres reset from scratch in \d+ ms$/m);
+    expect(r.stdout).toMatch(/^db: appdb, postgres reset from scratch in \d+ ms; restarted api$/m);
     expect(await names()).toEqual(['from init']);
     // The other service was not touched.
     expect(docker(['inspect', '-f', '{{.State.Status}}', `${NAME}-cache-1`])).toBe('running');
@@ -96,9 +107,15 @@ describe('devstack reset-db (built CLI, real engine, real Postgres)', () => {
     await exec("INSERT INTO items VALUES (3, 'added')");
     const held = await session();
     const dbContainer = docker(['inspect', '-f', '{{.Id}}', `${NAME}-db-1`]);
+    const startedAt = (service: string) => docker(['inspect', '-f', '{{.State.StartedAt}}', `${NAME}-${service}-1`]);
+    const before = { api: startedAt('api'), worker: startedAt('worker') };
     const r = run(['reset-db', '-y']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^db: appdb, postgres reset from snapshot fresh in (\d+) ms$/m);
+    expect(r.stdout).toMatch(/^db: appdb, postgres reset from snapshot fresh in (\d+) ms; restarted api$/m);
+    // restart: true on db restarts api (as compose does when a dependency changes); worker is told about, not touched.
+    expect(startedAt('api')).not.toBe(before.api);
+    expect(startedAt('worker')).toBe(before.worker);
+    expect(r.stderr).toContain('worker kept running on the reset data');
     console.log(`reset-db from the baseline: ${/in (\d+) ms/.exec(r.stdout)?.[1]} ms in the use case, ${r.ms} ms for the whole command`);
     expect(docker(['inspect', '-f', '{{.Id}}', `${NAME}-db-1`])).toBe(dbContainer);
     expect(await names()).toEqual(['from init']);
