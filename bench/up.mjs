@@ -29,6 +29,7 @@ function freshCopy(name) {
   const doc = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8'));
   for (const s of Object.values(doc.services)) {
     delete s.develop;
+    for (const d of Object.values(s.depends_on ?? {})) delete d.restart; // 1.29 predates depends_on.restart
     if (s.ports) s.ports = s.ports.map((p) => String(p).split(':').at(-1));
   }
   writeFileSync(join(dir, 'compose.yaml'), stringify(doc));

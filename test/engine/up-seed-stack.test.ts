@@ -75,9 +75,12 @@ describe('up on a real engine: the seed-shaped demo stack', () => {
   });
 
   it('docker-compose 1.29 lists the stack', () => {
-    // 1.29 predates `develop:`; give it the same file without those sections.
+    // 1.29 predates `develop:` and `depends_on.restart`; give it the same file without them.
     const doc = parse(readFileSync(join(stack.dir, 'compose.yaml'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
-    for (const s of Object.values(doc.services)) delete s.develop;
+    for (const s of Object.values(doc.services)) {
+      delete s.develop;
+      for (const d of Object.values((s.depends_on ?? {}) as Record<string, Record<string, unknown>>)) delete d.restart;
+    }
     writeFileSync(join(stack.dir, 'compose.peer.yaml'), stringify(doc));
     const out = execFileSync('docker-compose', ['-p', stack.name, '-f', join(stack.dir, 'compose.peer.yaml'), 'ps'], { encoding: 'utf8', cwd: stack.dir, env: { ...process.env, COMPOSE_PROJECT_NAME: stack.name } });
     for (const s of ['postgres', 'redis', 'backend', 'frontend']) expect(out).toContain(`${stack.name}-${s}-1`);
