@@ -22,8 +22,8 @@ export interface LoadedComposeFile {
 
 export class ComposeFileReader {
   readonly warnings: string[] = [];
-  /** Every file this reader was asked for (included and extended ones, include env files), present or not. */
-  readonly filesRead: SourceFiles;
+  /** Records every file this reader reads (included and extended ones, include env files), present or not. */
+  private readonly sources: SourceFiles;
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
   private readonly lookupIds = new Map<VariableLookup, number>();
@@ -32,7 +32,7 @@ export class ComposeFileReader {
     private readonly lookup: VariableLookup,
     sources: SourceFiles = new SourceFiles(),
   ) {
-    this.filesRead = sources;
+    this.sources = sources;
   }
 
   /**
@@ -66,7 +66,7 @@ export class ComposeFileReader {
   private includeLookup(ref: IncludeReference, outer: VariableLookup, issues: ComposeIssue[]): VariableLookup | undefined {
     const values: Record<string, string> = {};
     for (const env of ref.envFiles) {
-      this.filesRead.noteRead(env.file);
+      this.sources.noteRead(env.file);
       const read = readEnvFile(env.file, (name) => outer(name) ?? ownValue(values, name));
       if (read.status === 'missing' && !env.required) continue;
       if (read.status !== 'read') {
@@ -91,7 +91,7 @@ export class ComposeFileReader {
   }
 
   private interpolatedAndValidated(file: string, lookup: VariableLookup): LoadedComposeFile {
-    this.filesRead.noteRead(file);
+    this.sources.noteRead(file);
     // A file is interpolated once per set of variables (an include's env files make another set).
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.validated.get(cacheKey);

@@ -11,8 +11,6 @@ export interface ProjectEnvironment {
   lookup: VariableLookup;
   /** Values read from the env files (before the shell is applied). */
   fileValues: Record<string, string>;
-  /** The env files looked at (`.env`, or the --env-file ones), present or not. */
-  files: string[];
 }
 
 export function loadProjectEnvironment(
@@ -39,5 +37,5 @@ export function loadProjectEnvironment(
     Object.assign(fileValues, read.values);
   }
   if (issues.length > 0) throw new ComposeError(issues);
-  return { lookup: (name) => shellLookup(name) ?? ownValue(fileValues, name), fileValues, files };
+  return { lookup: (name) => shellLookup(name) ?? ownValue(fileValues, name), fileValues };
 }
