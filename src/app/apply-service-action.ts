@@ -1,13 +1,18 @@
-// Applies one service's planned action on the engine in two halves: prepare (stop/remove an outdated container,
-// create the new one) and start. A recreate keeps anonymous volumes unless asked to renew them.
+// Applies one service's planned action on the engine in two halves: prepare (replace an outdated container, or
+// create one) and start. A recreate goes as compose's does: the old container is renamed aside, the new one
+// created with the old one's anonymous volumes (unless asked to renew them), and only then is the old one stopped
+// and removed; a failed create renames the old one back, still running. Nothing is lost when devstack dies between
+// two steps: the next `up` finds the renamed container by its labels.
 // A "port is already allocated" race at start picks another host port and tries again, a bounded number of times.
 import type { ContainerSpec } from '../core/container-spec.js';
-import { reuseAnonymousVolumes } from '../core/container-spec.js';
+import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-spec.js';
+import type { ContainerInfo } from '../core/engine.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
+import { pauseHereForTests } from './test-pause.js';
 
 const PORT_RACE_RETRIES = 3;
 const DEFAULT_STOP_TIMEOUT_S = 10;
@@ -42,6 +47,7 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
   const service = action.service;
   switch (action.kind) {
     case 'keep':
+      await restoreParkedName(req, action.container);
       return {
         start: async () => {
           onEvent({ type: 'service', service, phase: 'unchanged' });
@@ -49,6 +55,7 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
         },
       };
     case 'start':
+      await restoreParkedName(req, action.container);
       return {
         start: async () => {
           onEvent({ type: 'service', service, phase: 'start' });
@@ -59,20 +66,53 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
     case 'create':
       onEvent({ type: 'service', service, phase: 'create' });
       return createdContainer(req, req.spec.request);
-    case 'recreate': {
+    case 'recreate':
       onEvent({ type: 'service', service, phase: 'recreate', detail: action.reason });
-      const old = await engine.inspectContainer(action.container.id);
-      const anonymous: Record<string, string> = {};
-      const renew = req.renewAnonymousVolumes === true;
-      for (const m of renew ? [] : (old.mounts ?? [])) {
-        // An anonymous volume has a generated 64-hex name; a named one is already in the request.
-        if (m.type === 'volume' && m.name && /^[0-9a-f]{64}$/.test(m.name)) anonymous[m.target] = m.name;
-      }
-      await engine.stopContainer(action.container.id, req.spec.request.stopTimeoutS ?? DEFAULT_STOP_TIMEOUT_S);
-      await engine.removeContainer(action.container.id, { force: true, removeVolumes: renew });
-      return createdContainer(req, reuseAnonymousVolumes(req.spec.request, anonymous));
-    }
+      return recreated(req, action.container);
   }
+}
+
+async function recreated(req: ApplyRequest, container: ContainerInfo): Promise<PreparedContainer> {
+  const { engine } = req;
+  const renew = req.renewAnonymousVolumes === true;
+  const old = await engine.inspectContainer(container.id);
+  const request = renew
+    ? req.spec.request
+    : reuseAnonymousVolumes(req.spec.request, old.mounts ?? [], await engine.imageVolumes(req.spec.request.image));
+  // A leftover of an interrupted recreate is parked already.
+  const parked = isParked(old) ? old.name : parkedName(old, old.name);
+  if (old.name !== parked) await engine.renameContainer(old.id, parked);
+  await pauseHereForTests('after-rename');
+  let id: string;
+  try {
+    id = await engine.createContainer(request);
+  } catch (e) {
+    // The old container, still as it was (and still running if it ran), takes its name back.
+    if (old.name !== parked) await engine.renameContainer(old.id, old.name).catch(() => undefined);
+    throw e;
+  }
+  req.onCreated(id);
+  await pauseHereForTests('after-create');
+  await engine.stopContainer(old.id, req.spec.request.stopTimeoutS ?? DEFAULT_STOP_TIMEOUT_S);
+  // Its anonymous volumes now belong to the new container, unless they were renewed.
+  await engine.removeContainer(old.id, { force: true, removeVolumes: renew });
+  return { start: () => startWithPortRetry(req, id, request) };
+}
+
+/**
+ * A kept container still named `<id12>_<name>` was renamed aside by a recreate that did not finish (devstack was
+ * killed): it takes its name back.
+ */
+async function restoreParkedName(req: ApplyRequest, container: ContainerInfo): Promise<void> {
+  const wanted = req.spec.request.name;
+  if (container.name === wanted || container.name !== parkedName(container, wanted)) return;
+  await req.engine.renameContainer(container.id, wanted);
+  req.onEvent({
+    type: 'notice',
+    level: 'warn',
+    service: req.action.service,
+    message: `${req.action.service}: renamed ${container.name} back to ${wanted} (an earlier recreate was interrupted)`,
+  });
 }
 
 async function createdContainer(req: ApplyRequest, request: ContainerRequest): Promise<PreparedContainer> {

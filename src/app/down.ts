@@ -6,6 +6,7 @@ import type { EventSink } from '../core/events.js';
 import { DependencyGraph, walkGraph } from '../core/graph.js';
 import { LABEL } from '../core/labels.js';
 import type { ServiceConfig } from '../core/model.js';
+import { removeWithAnonymousVolumes } from './remove-container.js';
 
 export interface DownRequest {
   projectName: string;
@@ -56,7 +57,8 @@ export async function down(req: DownRequest, engine: Engine): Promise<DownResult
         onEvent({ type: 'service', service, phase: 'stop' });
         if (c.status === 'running' || c.status === 'restarting' || c.status === 'paused') await engine.stopContainer(c.id, req.stopTimeoutS);
         onEvent({ type: 'service', service, phase: 'remove' });
-        await engine.removeContainer(c.id, { force: true, removeVolumes: req.removeVolumes });
+        if (req.removeVolumes) await removeWithAnonymousVolumes(engine, c.id, onEvent);
+        else await engine.removeContainer(c.id, { force: true, removeVolumes: false });
         onEvent({ type: 'resource', kind: 'container', name: c.name, action: 'remove' });
         removed.push(c.name);
       }

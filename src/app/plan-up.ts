@@ -1,13 +1,16 @@
 // The deciding half of `up`: what each selected service's container should be (spec + config hash, with
 // remapped ports and rewritten localhost URLs), what to do about what runs now, and clearing out orphans.
-import { containerSpecFor, type ContainerSpec } from '../core/container-spec.js';
+import { containerSpecFor, isParked, type ContainerSpec } from '../core/container-spec.js';
 import { planConvergence, type ServiceAction } from '../core/convergence-plan.js';
-import type { Engine, PortBinding } from '../core/engine.js';
+import type { ContainerInfo, Engine, PortBinding } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import type { DependencyGraph } from '../core/graph.js';
 import type { HostPortPlan, PlannedBinding } from '../core/host-port-plan.js';
+import { LABEL } from '../core/labels.js';
 import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
 import type { Project, ServiceConfig } from '../core/model.js';
+
+const EXTRA_STOP_TIMEOUT_S = 10;
 
 export interface UpPlanInput {
   engine: Engine;
@@ -61,8 +64,25 @@ export async function planUp(input: UpPlanInput): Promise<UpPlan> {
       onEvent({ type: 'notice', level: 'warn', message: `orphan container ${o.container.name}: its service is no longer in the compose file (--remove-orphans removes it)` });
     }
   }
-  for (const extra of plan.extras) await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
+  for (const extra of plan.extras) {
+    // Like compose when the scale goes down: stopped and removed (its volumes kept), but said out loud.
+    onEvent({ type: 'notice', level: 'warn', service: extra.labels[LABEL.service], message: extraRemovalNotice(extra) });
+    await engine.stopContainer(extra.id, EXTRA_STOP_TIMEOUT_S);
+    await engine.removeContainer(extra.id, { force: true, removeVolumes: false });
+    onEvent({ type: 'resource', kind: 'container', name: extra.name, action: 'remove' });
+  }
   return { specs, actions: new Map(plan.services.map((a) => [a.service, forceRecreateOf(a, input.rebuild)])) };
+}
+
+/** Why an extra container of a service goes: a replica beyond the one devstack runs, or a recreate's leftover. */
+export function extraRemovalNotice(extra: ContainerInfo): string {
+  const service = extra.labels[LABEL.service] ?? '?';
+  if (isParked(extra)) {
+    return `${service}: removing ${extra.name}, left by an interrupted recreate (its replacement exists; volumes kept)`;
+  }
+  const n = extra.labels[LABEL.containerNumber];
+  const which = n && n !== '1' ? `replica ${n}` : 'a duplicate';
+  return `${service}: removing ${extra.name} (${which}; devstack runs one container per service; volumes kept)`;
 }
 
 /** A service being rebuilt is recreated even when its config and image id are unchanged. */

@@ -14,6 +14,7 @@ import { stableJson } from '../core/stable-json.js';
 import { noSuchSnapshot, readSnapshots, restoreSnapshot, runningPostgres, saveSnapshot, type DbSnapshotDeps, type DbTarget } from './db-snapshots.js';
 import { restartDependents } from './restart-dependents.js';
 import type { UpDeps } from './up.js';
+import { removeWithAnonymousVolumes } from './remove-container.js';
 
 export interface ResetDbRequest extends DbTarget {
   /** Restore this snapshot instead of the fresh state. */
@@ -89,8 +90,9 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   const what = dataVolume ? `volume ${dataVolume}` : 'its container';
   if (!(await req.confirm(`Delete all data of ${name} (${what}) and initialise it again?`))) return done('declined', FRESH_SNAPSHOT, []);
   req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: initialising from scratch (${reinitialise}); removing ${what}` });
-  // An anonymous data volume goes with the container; a named one is removed by name (other anonymous volumes then stay).
-  await deps.engine.removeContainer(container.id, { force: true, removeVolumes: dataVolume === undefined });
+  // An anonymous data volume (one a recreate handed over by name too) goes with the container; a named one is removed by name (other anonymous volumes then stay).
+  if (dataVolume === undefined) await removeWithAnonymousVolumes(deps.engine, container.id, req.onEvent);
+  else await deps.engine.removeContainer(container.id, { force: true, removeVolumes: false });
   if (dataVolume) await deps.engine.removeVolume(dataVolume);
   const [{ up }, upDeps] = await Promise.all([import('./up.js'), deps.upDeps()]);
   await up(

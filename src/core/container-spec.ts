@@ -18,6 +18,16 @@ export function imageRefFor(project: string, service: ServiceConfig): string {
   return service.image ?? `${project}-${service.name}`;
 }
 
+/** The name a container gets while its replacement is created (compose's `<id12>_<name>`). */
+export function parkedName(container: { id: string }, name: string): string {
+  return `${container.id.slice(0, 12)}_${name}`;
+}
+
+/** A container renamed aside by a recreate (finished or not). */
+export function isParked(container: { id: string; name: string }): boolean {
+  return container.name.startsWith(`${container.id.slice(0, 12)}_`);
+}
+
 export interface ContainerSpecInput {
   project: Project;
   service: ServiceConfig;
@@ -123,12 +133,41 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
   return { request: { ...body, labels: { ...body.labels, [LABEL.configHash]: hash } }, hash };
 }
 
-/** Keeps the anonymous volumes of a replaced container, so a recreate loses no data (as compose does). */
-export function reuseAnonymousVolumes(request: ContainerRequest, previous: Record<string, string>): ContainerRequest {
-  return {
-    ...request,
-    mounts: request.mounts.map((m) =>
-      m.type === 'volume' && m.source === undefined && previous[m.target] ? { ...m, source: previous[m.target] } : m,
-    ),
-  };
+/** A mount of the container being replaced, as the engine reports it. */
+export interface PreviousMount {
+  type: string;
+  name?: string;
+  target: string;
+}
+
+/** The engine names an anonymous volume with 64 hex digits. */
+export function isAnonymousVolumeName(name: string | undefined): name is string {
+  return name !== undefined && /^[0-9a-f]{64}$/.test(name);
+}
+
+/**
+ * Keeps the anonymous volumes of a replaced container, so a recreate loses no data (as compose does): the ones
+ * the compose file declares without a source, and the ones the image declares (`VOLUME` in postgres, redis, …)
+ * where the compose file mounts nothing else. Anonymous volumes at paths neither declares any more are not kept.
+ */
+export function reuseAnonymousVolumes(request: ContainerRequest, previous: PreviousMount[], imageVolumes: string[]): ContainerRequest {
+  const anonymous = new Map<string, string>();
+  for (const m of previous) if (m.type === 'volume' && isAnonymousVolumeName(m.name)) anonymous.set(cleanTarget(m.target), m.name);
+  const mounts = request.mounts.map((m): ContainerMount => {
+    const name = m.type === 'volume' && m.source === undefined ? anonymous.get(cleanTarget(m.target)) : undefined;
+    return name ? { ...m, source: name } : m;
+  });
+  const mounted = new Set(mounts.map((m) => cleanTarget(m.target)));
+  for (const target of imageVolumes.map(cleanTarget)) {
+    const name = anonymous.get(target);
+    if (name && !mounted.has(target)) {
+      mounts.push({ type: 'volume', source: name, target, readOnly: false });
+      mounted.add(target);
+    }
+  }
+  return { ...request, mounts };
+}
+
+function cleanTarget(target: string): string {
+  return target.length > 1 ? target.replace(/\/+$/, '') : target;
 }

@@ -191,6 +191,8 @@ export interface Engine {
   imageExists(ref: string): Promise<boolean>;
   /** The id (sha256:...) of a local image, or undefined when it is not present. */
   imageId?(ref: string): Promise<string | undefined>;
+  /** The container paths a local image declares as volumes (Dockerfile `VOLUME`); [] when it is not present. */
+  imageVolumes(ref: string): Promise<string[]>;
   /** An error in the pull stream is an error. */
   pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
   buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
@@ -210,6 +212,7 @@ export interface Engine {
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutS: number): Promise<void>;
   restartContainer(id: string, timeoutS: number): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
   /** removeVolumes: also its anonymous volumes. */
   removeContainer(id: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
 

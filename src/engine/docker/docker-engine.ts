@@ -128,6 +128,13 @@ export class DockerEngine implements Engine {
     return this.callTolerating404(`inspect image ${ref}`, undefined, async () => (await this.docker.getImage(ref).inspect()).Id);
   }
 
+  imageVolumes(ref: string): Promise<string[]> {
+    return this.callTolerating404(`inspect image ${ref}`, [], async () => {
+      const volumes = (await this.docker.getImage(ref).inspect()).Config?.Volumes as Record<string, unknown> | null | undefined;
+      return Object.keys(volumes ?? {});
+    });
+  }
+
   pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void> {
     return pullImage(this.docker, this.address, ref, opts);
   }
@@ -248,6 +255,12 @@ export class DockerEngine implements Engine {
   restartContainer(id: string, timeoutS: number): Promise<void> {
     return this.call(`restart container ${id}`, async () => {
       await this.docker.getContainer(id).restart({ t: timeoutS });
+    });
+  }
+
+  renameContainer(id: string, name: string): Promise<void> {
+    return this.call(`rename container ${id} to ${name}`, async () => {
+      await this.docker.getContainer(id).rename({ name });
     });
   }
 

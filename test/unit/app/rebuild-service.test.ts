@@ -59,7 +59,8 @@ describe('rebuildService (fake engine)', () => {
 
     expect(engine.calls).toContain('build demo-web');
     expect(Object.fromEntries(result.up.services.map((s) => [s.service, s.action]))).toEqual({ db: 'keep', web: 'recreate' });
-    expect(engine.removals).toEqual([{ name: 'demo-web-1', removeVolumes: true }]);
+    // The old container was renamed aside (`<id>_<name>`) while the new one was created, then removed.
+    expect(engine.removals).toEqual([{ name: expect.stringMatching(/_demo-web-1$/), removeVolumes: true }]);
     // The new container gets a new anonymous volume, not the old one (whose content came from the old image).
     expect(engine.created.map((r) => r.name)).toEqual(['demo-web-1']);
     expect(engine.created[0]!.mounts).toEqual([expect.objectContaining({ type: 'volume', target: '/app/node_modules' })]);
@@ -80,6 +81,6 @@ describe('rebuildService (fake engine)', () => {
     await up({ ...base, forceRecreate: true }, { engine, ports, waitForService: ready });
     const web = engine.created.find((r) => r.name === 'demo-web-1');
     expect(web?.mounts).toEqual([expect.objectContaining({ target: '/app/node_modules', source: ANON })]);
-    expect(engine.removals.find((r) => r.name === 'demo-web-1')?.removeVolumes).toBe(false);
+    expect(engine.removals.find((r) => r.name.endsWith('_demo-web-1'))?.removeVolumes).toBe(false);
   });
 });

@@ -39,10 +39,30 @@ describe('containerSpecFor', () => {
   it('keeps anonymous volumes of a replaced container', () => {
     const s = service('frontend', { volumes: [{ type: 'volume', target: '/app/node_modules', readOnly: false }] });
     const { request } = containerSpecFor({ project: project([s]), service: s, ports: [] });
-    const reused = reuseAnonymousVolumes(request, { '/app/node_modules': 'abc123' });
-    expect(reused.mounts[0]).toEqual({ type: 'volume', source: 'abc123', target: '/app/node_modules', readOnly: false });
+    const reused = reuseAnonymousVolumes(request, [{ type: 'volume', name: ANON_A, target: '/app/node_modules' }], []);
+    expect(reused.mounts[0]).toEqual({ type: 'volume', source: ANON_A, target: '/app/node_modules', readOnly: false });
+  });
+
+  it('keeps the anonymous volumes the image declares, unless the compose file mounts something there', () => {
+    const s = service('db', { volumes: [{ type: 'bind', source: '/host/conf', target: '/etc/conf', readOnly: true, createHostPath: true }] });
+    const { request } = containerSpecFor({ project: project([s]), service: s, ports: [] });
+    const previous = [
+      { type: 'volume', name: ANON_A, target: '/var/lib/postgresql/data/' },
+      { type: 'volume', name: ANON_B, target: '/etc/conf' },
+      { type: 'volume', name: ANON_C, target: '/no/longer/declared' },
+      { type: 'volume', name: 'proj_named', target: '/named' },
+    ];
+    const reused = reuseAnonymousVolumes(request, previous, ['/var/lib/postgresql/data', '/etc/conf', '/named']);
+    expect(reused.mounts).toEqual([
+      { type: 'bind', source: '/host/conf', target: '/etc/conf', readOnly: true },
+      { type: 'volume', source: ANON_A, target: '/var/lib/postgresql/data', readOnly: false },
+    ]);
   });
 });
+
+const ANON_A = 'a'.repeat(64);
+const ANON_B = 'b'.repeat(64);
+const ANON_C = 'c'.repeat(64);
 
 describe('rewriteLocalhostPorts', () => {
   it('points localhost URLs at remapped host ports and reports each rewrite', () => {

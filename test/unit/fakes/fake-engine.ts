@@ -11,6 +11,8 @@ interface FakeContainer {
   status: ContainerInfo['status'];
   createdAt: number;
   logs: string[];
+  /** As the engine reports them: an anonymous volume gets a generated 64-hex name at create. */
+  mounts: { type: string; name?: string; source: string; target: string }[];
 }
 
 export class FakeEngine implements Engine {
@@ -19,11 +21,14 @@ export class FakeEngine implements Engine {
   readonly networks = new Map<string, Record<string, string>>();
   readonly volumes = new Map<string, Record<string, string>>();
   readonly images = new Set<string>();
+  /** Paths an image declares as volumes (Dockerfile VOLUME), by image ref. */
+  readonly imageVolumeDecls = new Map<string, string[]>();
   /** Service names whose container fails to start. */
   failStart = new Set<string>();
   /** Per-call delay, to make parallelism and aborts observable. */
   delayMs = 0;
   private seq = 0;
+  private volumeSeq = 0;
 
   private async step(call: string): Promise<void> {
     this.calls.push(call);
@@ -41,10 +46,13 @@ export class FakeEngine implements Engine {
   }
   async inspectContainer(id: string): Promise<ContainerDetails> {
     const c = this.mustGet(id);
-    return { ...this.info(c), health: 'none', healthLog: [], exitCode: c.status === 'exited' ? 0 : null, startedAt: '', finishedAt: '', restartCount: 0, tty: false, networks: {}, env: c.request.env, oomKilled: false, error: '', mounts: [] };
+    return { ...this.info(c), health: 'none', healthLog: [], exitCode: c.status === 'exited' ? 0 : null, startedAt: '', finishedAt: '', restartCount: 0, tty: false, networks: {}, env: c.request.env, oomKilled: false, error: '', mounts: c.mounts };
   }
   async imageExists(ref: string): Promise<boolean> {
     return this.images.has(ref);
+  }
+  async imageVolumes(ref: string): Promise<string[]> {
+    return this.imageVolumeDecls.get(ref) ?? [];
   }
   async pullImage(ref: string): Promise<void> {
     await this.step(`pull ${ref}`);
@@ -88,8 +96,23 @@ export class FakeEngine implements Engine {
   async createContainer(req: ContainerRequest): Promise<string> {
     await this.step(`create ${req.name}`);
     if (!this.images.has(req.image)) throw new DevstackError('engine', `No such image: ${req.image}`);
+    if ([...this.containers.values()].some((c) => c.request.name === req.name)) {
+      throw new DevstackError('engine', `create container ${req.name}: Conflict. The container name "/${req.name}" is already in use`);
+    }
     const id = `c${++this.seq}`;
-    this.containers.set(id, { id, request: req, status: 'created', createdAt: this.seq, logs: [] });
+    const anonymous = () => {
+      const name = (++this.volumeSeq).toString(16).padStart(64, '0');
+      this.volumes.set(name, {});
+      return name;
+    };
+    const mounts = (req.mounts ?? []).map((m) => {
+      const name = m.type === 'volume' ? (m.source ?? anonymous()) : undefined;
+      return { type: m.type, ...(name ? { name } : {}), source: m.source ?? '', target: m.target };
+    });
+    for (const target of this.imageVolumeDecls.get(req.image) ?? []) {
+      if (!mounts.some((m) => m.target === target)) mounts.push({ type: 'volume', name: anonymous(), source: '', target });
+    }
+    this.containers.set(id, { id, request: req, status: 'created', createdAt: this.seq, logs: [], mounts });
     return id;
   }
   async startContainer(id: string): Promise<void> {
@@ -110,6 +133,14 @@ export class FakeEngine implements Engine {
   }
   async restartContainer(id: string): Promise<void> {
     await this.step(`restart ${this.mustGet(id).request.name}`);
+  }
+  async renameContainer(id: string, name: string): Promise<void> {
+    const c = this.mustGet(id);
+    if ([...this.containers.values()].some((o) => o !== c && o.request.name === name)) {
+      throw new DevstackError('engine', `rename container ${id}: Conflict. The container name "/${name}" is already in use`);
+    }
+    this.calls.push(`rename ${c.request.name} ${name}`);
+    c.request = { ...c.request, name };
   }
   async removeContainer(id: string): Promise<void> {
     const c = this.containers.get(id);
