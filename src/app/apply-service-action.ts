@@ -11,6 +11,7 @@ import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
+import type { SourceLocation } from '../core/model.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 import { pauseHereForTests } from './test-pause.js';
 
@@ -28,6 +29,8 @@ export interface ApplyRequest {
   /** A recreate starts with fresh anonymous volumes (and removes the old ones) instead of keeping them. */
   renewAnonymousVolumes?: boolean;
   onEvent: EventSink;
+  /** Where the service is written: an engine refusal that is the compose file's fault is located there. */
+  location?: SourceLocation;
   /** Called with the id of every container this run created (Ctrl-C stops them). */
   onCreated: (id: string) => void;
 }
@@ -85,7 +88,7 @@ async function recreated(req: ApplyRequest, container: ContainerInfo): Promise<P
   await pauseHereForTests('after-rename');
   let id: string;
   try {
-    id = await engine.createContainer(request);
+    id = await createLocated(req, request);
   } catch (e) {
     // The old container, still as it was (and still running if it ran), takes its name back.
     if (old.name !== parked) await engine.renameContainer(old.id, old.name).catch(() => undefined);
@@ -115,8 +118,18 @@ async function restoreParkedName(req: ApplyRequest, container: ContainerInfo): P
   });
 }
 
+/** Creates the container; a refusal that is the compose file's fault (a missing bind source) points at the service. */
+async function createLocated(req: ApplyRequest, request: ContainerRequest): Promise<string> {
+  try {
+    return await req.engine.createContainer(request);
+  } catch (e) {
+    if (!isDevstackError(e) || e.kind !== 'compose' || e.location || !req.location) throw e;
+    throw new DevstackError('compose', e.message, { location: req.location, ...(e.hint ? { hint: e.hint } : {}), cause: e });
+  }
+}
+
 async function createdContainer(req: ApplyRequest, request: ContainerRequest): Promise<PreparedContainer> {
-  const id = await req.engine.createContainer(request);
+  const id = await createLocated(req, request);
   req.onCreated(id);
   return { start: () => startWithPortRetry(req, id, request) };
 }

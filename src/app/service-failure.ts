@@ -68,6 +68,10 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   const logs = ctx.containerId ? await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES) : [];
   if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
   if (isWaitFailure(cause)) hint = waitFailureHint(cause.reason, ctx.service, logs.length > 0);
+  // A fault of the compose file stays one (exit 3), located where the file says it.
+  if (isDevstackError(cause) && cause.kind === 'compose') {
+    return new DevstackError('compose', message, { details, ...(hint ? { hint } : {}), ...(cause.location ? { location: cause.location } : {}), cause });
+  }
   const kind = isWaitFailure(cause) && cause.reason === 'timeout' ? 'timeout' : 'service-failed';
   return new DevstackError(kind, message, { details, ...(hint ? { hint } : {}), cause });
 }

@@ -162,6 +162,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
           ports: deps.ports,
           portMemory: { project: project.name, stateDir: req.stateDir, strict: req.strictPorts },
           renewAnonymousVolumes: rebuild.has(name),
+          location: service.source,
           onEvent,
           onCreated: (cid) => {
             createdThisRun.push(cid);

@@ -86,7 +86,9 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
       return { port: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' };
     }),
     mounts: service.volumes.map((v): ContainerMount => {
-      if (v.type === 'bind') return { type: 'bind', source: v.source, target: v.target, readOnly: v.readOnly };
+      if (v.type === 'bind') {
+        return { type: 'bind', source: v.source, target: v.target, readOnly: v.readOnly, ...(v.createHostPath ? { createHostPath: true } : {}) };
+      }
       if (v.type === 'tmpfs') return { type: 'tmpfs', target: v.target, readOnly: v.readOnly };
       const source = v.source === undefined ? undefined : (project.volumes[v.source]?.name ?? v.source);
       return {
@@ -117,9 +119,11 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
  * recreate: build, depends_on conditions, profiles, develop, x-devstack (readiness), scale.
  */
 export function configHash(request: ContainerRequest): string {
-  const { labels, ...rest } = request;
+  const { labels, mounts, ...rest } = request;
   const { [LABEL.dependsOn]: _deps, [LABEL.configFiles]: _files, ...stableLabels } = labels;
-  return createHash('sha256').update(stableJson({ ...rest, labels: stableLabels })).digest('hex');
+  // Whether a missing host folder is created matters only at create time, not to the container.
+  const hashedMounts = mounts.map(({ createHostPath: _create, ...m }) => m);
+  return createHash('sha256').update(stableJson({ ...rest, mounts: hashedMounts, labels: stableLabels })).digest('hex');
 }
 
 export interface ContainerSpec {

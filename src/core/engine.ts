@@ -57,6 +57,8 @@ export interface ContainerMount {
   target: string;
   readOnly: boolean;
   noCopy?: boolean;
+  /** A bind whose missing host folder the engine creates (compose's `create_host_path`, implied by the short syntax). */
+  createHostPath?: boolean;
 }
 
 export interface ContainerHealthcheck {

@@ -62,6 +62,19 @@ describe('toCreateOptions', () => {
     expect(o.Healthcheck).toBeUndefined();
   });
 
+  it('sends a bind that may create its host folder as a Binds entry, which the engine creates when missing', () => {
+    const o = toCreateOptions({
+      ...base,
+      mounts: [
+        { type: 'bind', source: '/home/ann/shop/data', target: '/data', readOnly: false, createHostPath: true },
+        { type: 'bind', source: '/home/ann/shop/conf', target: '/conf', readOnly: true, createHostPath: true },
+        { type: 'bind', source: '/home/ann/shop/must', target: '/must', readOnly: false },
+      ],
+    });
+    expect(o.HostConfig?.Binds).toEqual(['/home/ann/shop/data:/data', '/home/ann/shop/conf:/conf:ro']);
+    expect(o.HostConfig?.Mounts).toEqual([{ Type: 'bind', Source: '/home/ann/shop/must', Target: '/must', ReadOnly: false }]);
+  });
+
   it('uses networkMode instead of networks when given', () => {
     const o = toCreateOptions({ ...base, networkMode: 'host' });
     expect(o.HostConfig?.NetworkMode).toBe('host');

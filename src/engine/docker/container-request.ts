@@ -30,6 +30,15 @@ export function toHealthConfig(hc: ContainerHealthcheck): Dockerode.HealthConfig
   return config;
 }
 
+/**
+ * A bind that may create its missing host folder goes as a legacy `Binds` entry (`source:target[:ro]`), which the
+ * engine creates on its own host, as compose does; every other mount goes in `Mounts`, where a missing source fails.
+ */
+export function toBind(m: ContainerMount): string | undefined {
+  if (m.type !== 'bind' || !m.createHostPath || m.source === undefined || m.source.includes(':')) return undefined;
+  return `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`;
+}
+
 /** An anonymous volume is a volume mount with an empty Source; tmpfs never has one. */
 export function toMount(m: ContainerMount): Dockerode.MountSettings {
   const source = m.type === 'tmpfs' ? '' : (m.source ?? '');
@@ -64,7 +73,8 @@ export function toCreateOptions(req: ContainerRequest): Dockerode.ContainerCreat
 
   const hostConfig: Dockerode.HostConfig = {
     PortBindings: toPortBindings(req.ports),
-    Mounts: req.mounts.map(toMount),
+    Mounts: req.mounts.filter((m) => toBind(m) === undefined).map(toMount),
+    Binds: req.mounts.flatMap((m) => toBind(m) ?? []),
     RestartPolicy: toRestartPolicy(req.restartPolicy),
     ExtraHosts: req.extraHosts,
     ...(req.init !== undefined ? { Init: req.init } : {}),

@@ -85,6 +85,12 @@ export function toDevstackError(err: unknown, what: string, address: string): De
       cause: err,
     });
   }
+  if (/bind source path does not exist/i.test(message)) {
+    return new DevstackError('compose', `${what}: ${message}`, {
+      hint: 'Create that folder, or let the engine create it: `bind: { create_host_path: true }` (the short syntax ./dir:/path implies it).',
+      cause: err,
+    });
+  }
   if (e.statusCode === 404) return new DevstackError('not-found', `${what}: ${message}`, { cause: err });
   return new DevstackError('engine', `${what}: ${message}`, { cause: err });
 }

@@ -34,6 +34,9 @@ describe('containerSpecFor', () => {
     expect(h(service('backend', { environment: { A: '1' } }))).not.toBe(h());
     expect(h(service('backend', { command: ['node', 'x.js'] }))).not.toBe(h());
     expect(h(base, [{ ...ports[0]!, hostPort: 5438 }])).not.toBe(h());
+    // Whether a missing bind source is created matters at create time only: no recreate for it.
+    const bind = (createHostPath: boolean) => service('backend', { volumes: [{ type: 'bind', source: '/src', target: '/app', readOnly: false, createHostPath }] });
+    expect(h(bind(true))).toBe(h(bind(false)));
   });
 
   it('keeps anonymous volumes of a replaced container', () => {
@@ -54,7 +57,7 @@ describe('containerSpecFor', () => {
     ];
     const reused = reuseAnonymousVolumes(request, previous, ['/var/lib/postgresql/data', '/etc/conf', '/named']);
     expect(reused.mounts).toEqual([
-      { type: 'bind', source: '/host/conf', target: '/etc/conf', readOnly: true },
+      { type: 'bind', source: '/host/conf', target: '/etc/conf', readOnly: true, createHostPath: true },
       { type: 'volume', source: ANON_A, target: '/var/lib/postgresql/data', readOnly: false },
     ]);
   });
