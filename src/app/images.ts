@@ -1,7 +1,7 @@
 // Makes a service's image present: build it (build: services), pull it, or reuse it.
 import { imageRefFor } from '../core/container-spec.js';
 import type { Engine } from '../core/engine.js';
-import { DevstackError } from '../core/errors.js';
+import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { LABEL } from '../core/labels.js';
 import type { Project, ServiceConfig } from '../core/model.js';
@@ -25,7 +25,7 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
 
   if (service.build && (req.forceBuild || !present || policy === 'build')) {
     onEvent({ type: 'service', service: service.name, phase: 'build', detail: ref });
-    await engine.buildImage(
+    await locatedAt(service, engine.buildImage(
       {
         context: service.build.context,
         dockerfile: service.build.dockerfile,
@@ -34,10 +34,9 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
         ...(service.build.target ? { target: service.build.target } : {}),
         labels: { ...service.build.labels, [LABEL.project]: project.name, [LABEL.service]: service.name },
         ...(service.build.noCache ? { noCache: true } : {}),
-        confineTo: project.workingDir,
       },
       { signal: req.signal },
-    );
+    ));
     return ref;
   }
   if (present && policy !== 'always') return ref;
@@ -50,4 +49,14 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
   onEvent({ type: 'service', service: service.name, phase: 'pull', detail: ref });
   await engine.pullImage(ref, { signal: req.signal });
   return ref;
+}
+
+/** A build refused for what the compose file says (a symlink out of the context) points at the service. */
+async function locatedAt<T>(service: ServiceConfig, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (!isDevstackError(e) || e.kind !== 'compose' || e.location) throw e;
+    throw new DevstackError('compose', e.message, { location: service.source, ...(e.hint ? { hint: e.hint } : {}), details: e.details, cause: e });
+  }
 }

@@ -116,8 +116,6 @@ export interface BuildRequest {
   target?: string;
   labels: Record<string, string>;
   noCache?: boolean;
-  /** The folder a context and dockerfile must stay inside (the project folder). */
-  confineTo: string;
 }
 
 export interface NetworkRequest {

@@ -246,7 +246,7 @@ describe('DockerEngine on a real engine', () => {
 
     const progress: string[] = [];
     await engine.buildImage(
-      { context: ctx, dockerfile: 'Dockerfile', tag: imageTag, args: {}, labels, confineTo: tempDir },
+      { context: ctx, dockerfile: 'Dockerfile', tag: imageTag, args: {}, labels },
       { onProgress: (line) => progress.push(line) },
     );
     expect(progress.some((l) => /^Step 1\/\d+ : FROM/.test(l))).toBe(true);
@@ -269,7 +269,7 @@ describe('DockerEngine on a real engine', () => {
     await mkdir(ctx, { recursive: true });
     await writeFile(path.join(ctx, 'Dockerfile'), 'FROM devstack-standin/debian:bookworm\nRUN echo about to fail && exit 7\n');
     const err = await caught(
-      engine.buildImage({ context: ctx, dockerfile: 'Dockerfile', tag: failingTag, args: {}, labels, confineTo: tempDir }, {}),
+      engine.buildImage({ context: ctx, dockerfile: 'Dockerfile', tag: failingTag, args: {}, labels }, {}),
     );
     expect(err.kind).toBe('service-failed');
     expect(err.message).toMatch(new RegExp(`^build of ${failingTag} failed: .*returned a non-zero code: 7`));

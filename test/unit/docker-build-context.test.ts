@@ -63,7 +63,7 @@ describe('createBuildContext', () => {
     await symlink('src/main.js', path.join(app, 'main-link.js'));
     await mkdir(path.join(app, 'empty'));
 
-    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile', confineTo: project }));
+    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile' }));
     expect(items.get('run.sh')).toMatchObject({ type: 'file', mode: 0o755, content: '#!/bin/sh\necho hi\n' });
     expect(items.get('private.txt')).toMatchObject({ type: 'file', mode: 0o600 });
     expect(items.get('main-link.js')).toMatchObject({ type: 'symlink', linkname: 'src/main.js' });
@@ -80,7 +80,7 @@ describe('createBuildContext', () => {
     await mkdir(path.join(app, 'node_modules', 'x'), { recursive: true });
     await writeFile(path.join(app, 'node_modules', 'x', 'index.js'), '');
 
-    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile', confineTo: project }));
+    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile' }));
     expect([...items.keys()].sort()).toEqual(['.dockerignore', 'Dockerfile', 'src', 'src/main.js', 'src/ok.secret']);
   });
 
@@ -90,71 +90,66 @@ describe('createBuildContext', () => {
     await writeFile(path.join(app, 'docs', 'keep.md'), 'k');
     await writeFile(path.join(app, 'docs', 'drop.md'), 'd');
     await writeFile(path.join(app, '.dockerignore'), 'docs\n!docs/keep.md\n');
-    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile', confineTo: project }));
+    const items = await readTar(await createBuildContext({ context: app, dockerfile: 'Dockerfile' }));
     expect(items.has('docs/keep.md')).toBe(true);
     expect(items.has('docs/drop.md')).toBe(false);
   });
 
-  it('sends a Dockerfile kept outside the context (inside the project) under its own name', async () => {
+  it('sends a Dockerfile kept outside the context under its own name', async () => {
     await writeFile(path.join(project, 'Dockerfile.app'), 'FROM scratch\nCOPY . /\n');
-    const req = { context: path.join(project, 'app'), dockerfile: '../Dockerfile.app', confineTo: project };
+    const req = { context: path.join(project, 'app'), dockerfile: '../Dockerfile.app' };
     const paths = await resolveBuildPaths(req);
     const items = await readTar(await createBuildContext(req));
     expect(items.get(paths.dockerfileInContext)?.content).toBe('FROM scratch\nCOPY . /\n');
   });
 
-  it('refuses a context that escapes the project through ..', async () => {
-    await mkdir(path.join(root, 'outside'));
-    await writeFile(path.join(root, 'outside', 'Dockerfile'), 'FROM scratch\n');
-    await expectRefused(
-      createBuildContext({ context: path.join(project, '..', 'outside'), dockerfile: 'Dockerfile', confineTo: project }),
-      /build context .*outside.* is outside the project folder/,
-    );
+  it('builds a context above the compose file\'s folder, as written (the monorepo layout docker/compose.yaml, context: ..)', async () => {
+    // project = <root>/project holds app/; the compose file would sit in project/docker with `context: ..`.
+    await mkdir(path.join(project, 'docker'));
+    await writeFile(path.join(project, 'docker', 'Dockerfile'), 'FROM scratch\n');
+    const items = await readTar(await createBuildContext({ context: path.join(project, 'docker', '..'), dockerfile: 'docker/Dockerfile' }));
+    expect(items.get('docker/Dockerfile')?.content).toBe('FROM scratch\n');
+    expect(items.has('app/Dockerfile')).toBe(true);
   });
 
-  it('refuses a dockerfile that escapes the project through ..', async () => {
-    await writeFile(path.join(root, 'Dockerfile'), 'FROM scratch\n');
-    await expectRefused(
-      createBuildContext({ context: path.join(project, 'app'), dockerfile: '../../Dockerfile', confineTo: project }),
-      /Dockerfile .* is outside the project folder/,
-    );
-  });
-
-  it('refuses a context reached through a symlink to outside', async () => {
+  it('builds a context reached through a symlink, as written', async () => {
     await mkdir(path.join(root, 'elsewhere'));
     await writeFile(path.join(root, 'elsewhere', 'Dockerfile'), 'FROM scratch\n');
     await symlink(path.join(root, 'elsewhere'), path.join(project, 'linked'));
-    await expectRefused(
-      createBuildContext({ context: path.join(project, 'linked'), dockerfile: 'Dockerfile', confineTo: project }),
-      /outside the project folder/,
-    );
+    const items = await readTar(await createBuildContext({ context: path.join(project, 'linked'), dockerfile: 'Dockerfile' }));
+    expect(items.get('Dockerfile')?.content).toBe('FROM scratch\n');
   });
 
-  it('refuses a symlink inside the context whose target is outside the project', async () => {
+  it('refuses a symlink inside the context that leads out of it', async () => {
     await writeFile(path.join(root, 'secret'), 'top secret');
     await symlink('../../../secret', path.join(project, 'app', 'src', 'leak'));
-    await expectRefused(
-      createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile', confineTo: project }),
-      /symlink target of .*leak/,
-    );
+    await expectRefused(createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }), /symlink .*leak .* leads out of the build context/);
     await rm(path.join(project, 'app', 'src', 'leak'));
     await symlink('/etc/passwd', path.join(project, 'app', 'src', 'abs-leak'));
-    await expectRefused(
-      createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile', confineTo: project }),
-      /abs-leak/,
-    );
+    await expectRefused(createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }), /abs-leak/);
+    await rm(path.join(project, 'app', 'src', 'abs-leak'));
+    // Out of the context is out, even when it stays inside the project.
+    await writeFile(path.join(project, 'shared.txt'), 'shared');
+    await symlink('../../shared.txt', path.join(project, 'app', 'src', 'sibling'));
+    await expectRefused(createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }), /sibling/);
+  });
+
+  it('sends a symlink that stays inside the context as a link', async () => {
+    await symlink('../Dockerfile', path.join(project, 'app', 'src', 'df-link'));
+    const items = await readTar(await createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }));
+    expect(items.has('src/df-link')).toBe(true);
   });
 
   it('does not judge an ignored symlink', async () => {
     await symlink('/etc/passwd', path.join(project, 'app', 'ignored-link'));
     await writeFile(path.join(project, 'app', '.dockerignore'), 'ignored-link\n');
-    const items = await readTar(await createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile', confineTo: project }));
+    const items = await readTar(await createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }));
     expect(items.has('ignored-link')).toBe(false);
   });
 
   it('names a missing context', async () => {
     await expectRefused(
-      createBuildContext({ context: path.join(project, 'nope'), dockerfile: 'Dockerfile', confineTo: project }),
+      createBuildContext({ context: path.join(project, 'nope'), dockerfile: 'Dockerfile' }),
       /build context .*nope does not exist/,
     );
   });
@@ -162,7 +157,7 @@ describe('createBuildContext', () => {
   it('streams a big file without holding the tree in memory', async () => {
     const big = Buffer.alloc(8 * 1024 * 1024, 7);
     await writeFile(path.join(project, 'app', 'big.bin'), big);
-    const items = await readTar(await createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile', confineTo: project }));
+    const items = await readTar(await createBuildContext({ context: path.join(project, 'app'), dockerfile: 'Dockerfile' }));
     expect(items.get('big.bin')?.content.length).toBe(big.length);
   });
 });

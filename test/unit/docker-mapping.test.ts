@@ -239,7 +239,7 @@ describe('streams', () => {
   });
 
   it('builds the /build query without empty options', () => {
-    const q = buildQuery({ context: '/p', dockerfile: 'Dockerfile', tag: 't:1', args: { A: '1' }, labels: {}, confineTo: '/p' }, 'Dockerfile');
+    const q = buildQuery({ context: '/p', dockerfile: 'Dockerfile', tag: 't:1', args: { A: '1' }, labels: {} }, 'Dockerfile');
     expect(q).toEqual({ t: 't:1', dockerfile: 'Dockerfile', buildargs: { A: '1' }, labels: {}, rm: true, forcerm: true });
   });
 });

@@ -1,6 +1,8 @@
 // The build context as a tar stream, the way the Docker CLI makes it for the classic builder:
 // .dockerignore honoured (Docker's semantics), Dockerfile and .dockerignore always sent, file modes kept,
-// symlinks sent as symlinks — and nothing that escapes the project folder. Files are streamed one at a time.
+// symlinks sent as symlinks, but none that leads out of the context. The context and Dockerfile themselves may be
+// anywhere the compose file says (`context: ..` in a docker/ folder is a monorepo's usual layout, and compose builds
+// it). Files are streamed one at a time.
 import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import { lstat, opendir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,12 +12,10 @@ import { DevstackError } from '../../core/errors.js';
 import { DockerignoreMatcher } from './dockerignore.js';
 
 export interface BuildContextRequest {
-  /** The context folder (absolute, or relative to confineTo). */
+  /** The context folder (absolute). */
   context: string;
-  /** Relative to the context. */
+  /** Relative to the context (or absolute). */
   dockerfile: string;
-  /** The folder nothing sent may escape (the project folder). */
-  confineTo: string;
 }
 
 export interface BuildPaths {
@@ -27,7 +27,7 @@ export interface BuildPaths {
   dockerfileInContext: string;
 }
 
-/** Where a Dockerfile kept outside the context (but inside the project) goes in the tar. */
+/** Where a Dockerfile kept outside the context goes in the tar. */
 const OUTSIDE_DOCKERFILE_NAME = '.devstack.Dockerfile';
 
 function isInside(parent: string, child: string): boolean {
@@ -35,9 +35,9 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-function escapeError(what: string, where: string, confineTo: string): DevstackError {
-  return new DevstackError('compose', `${what} ${where} is outside the project folder ${confineTo}`, {
-    hint: 'Keep build contexts, Dockerfiles and the symlinks they contain inside the project folder.',
+function escapeError(link: string, target: string, contextDir: string): DevstackError {
+  return new DevstackError('compose', `the symlink ${link} (→ ${target}) leads out of the build context ${contextDir}`, {
+    hint: 'The engine gets a symlink as a link, never what it points to: copy the file into the context, make the context a folder that holds both, or list the link in .dockerignore.',
   });
 }
 
@@ -51,19 +51,12 @@ async function realExisting(p: string, what: string): Promise<string> {
   }
 }
 
-/** Checks the context and Dockerfile stay inside confineTo (by `..` and by symlink); resolves their real paths. */
+/** Resolves the real paths of the context and the Dockerfile, which must exist. */
 export async function resolveBuildPaths(req: BuildContextRequest): Promise<BuildPaths> {
-  const confineTo = path.resolve(req.confineTo);
-  const contextAbs = path.resolve(confineTo, req.context);
+  const contextAbs = path.resolve(req.context);
   const dockerfileAbs = path.resolve(contextAbs, req.dockerfile);
-  if (!isInside(confineTo, contextAbs)) throw escapeError('build context', contextAbs, confineTo);
-  if (!isInside(confineTo, dockerfileAbs)) throw escapeError('Dockerfile', dockerfileAbs, confineTo);
-
-  const realConfine = await realExisting(confineTo, 'project folder');
   const contextDir = await realExisting(contextAbs, 'build context');
   const dockerfilePath = await realExisting(dockerfileAbs, 'Dockerfile');
-  if (!isInside(realConfine, contextDir)) throw escapeError('build context', `${contextAbs} (→ ${contextDir})`, confineTo);
-  if (!isInside(realConfine, dockerfilePath)) throw escapeError('Dockerfile', `${dockerfileAbs} (→ ${dockerfilePath})`, confineTo);
   if (!(await stat(contextDir)).isDirectory()) {
     throw new DevstackError('compose', `build context ${contextAbs} is not a folder`);
   }
@@ -107,7 +100,7 @@ async function* walkContext(root: string, matcher: DockerignoreMatcher, relDir =
   }
 }
 
-async function checkSymlink(entry: ContextEntry, realConfine: string, confineTo: string): Promise<string> {
+async function checkSymlink(entry: ContextEntry, contextDir: string): Promise<string> {
   const target = await readlink(entry.abs);
   let resolved: string;
   try {
@@ -115,7 +108,7 @@ async function checkSymlink(entry: ContextEntry, realConfine: string, confineTo:
   } catch {
     resolved = path.resolve(path.dirname(entry.abs), target); // dangling: judge the path it names
   }
-  if (!isInside(realConfine, resolved)) throw escapeError('symlink target of', `${entry.abs} (→ ${target})`, confineTo);
+  if (!isInside(contextDir, resolved)) throw escapeError(entry.abs, target, contextDir);
   return target;
 }
 
@@ -151,24 +144,22 @@ function addFile(pack: tarStream.Pack, header: TarHeader, abs: string): Promise<
   });
 }
 
-/** Throws (kind 'compose') before anything is sent when a symlink to be sent points outside the project. */
-async function checkAllSymlinks(contextDir: string, matcher: DockerignoreMatcher, realConfine: string, confineTo: string) {
+/** Throws (kind 'compose') before anything is sent when a symlink to be sent leads out of the context. */
+async function checkAllSymlinks(contextDir: string, matcher: DockerignoreMatcher) {
   for await (const entry of walkContext(contextDir, matcher)) {
-    if (entry.stats.isSymbolicLink()) await checkSymlink(entry, realConfine, confineTo);
+    if (entry.stats.isSymbolicLink()) await checkSymlink(entry, contextDir);
   }
 }
 
 export async function createBuildContext(req: BuildContextRequest): Promise<Readable> {
   const paths = await resolveBuildPaths(req);
-  const confineTo = path.resolve(req.confineTo);
-  const realConfine = await realpath(confineTo);
   const matcher = await loadMatcher(paths.contextDir, paths.dockerfileInContext);
-  await checkAllSymlinks(paths.contextDir, matcher, realConfine, confineTo);
+  await checkAllSymlinks(paths.contextDir, matcher);
 
   const pack = tarStream.pack();
   const fill = async () => {
     for await (const entry of walkContext(paths.contextDir, matcher)) {
-      const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, realConfine, confineTo) : undefined;
+      const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, paths.contextDir) : undefined;
       await packEntry(pack, entry, link);
     }
     if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
