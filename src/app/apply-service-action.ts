@@ -9,7 +9,7 @@ import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-s
 import type { ContainerInfo } from '../core/engine.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerRequest, Engine } from '../core/engine.js';
-import { DevstackError, isDevstackError } from '../core/errors.js';
+import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { SourceLocation } from '../core/model.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
@@ -148,9 +148,8 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
       for (const r of replaced) await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort).catch(() => undefined);
       return id;
     } catch (e) {
-      if (!isDevstackError(e) || e.kind !== 'port' || attempt >= PORT_RACE_RETRIES) throw e;
-      const port = portInMessage(e.message);
-      const binding = current.ports.find((p) => p.hostPort === port);
+      if (!(e instanceof HostPortTaken) || attempt >= PORT_RACE_RETRIES) throw e;
+      const binding = current.ports.find((p) => p.hostPort === e.hostPort);
       if (!binding) throw e;
       if (req.portMemory.strict) {
         throw new DevstackError('port', `${req.action.service}: host port ${binding.hostPort} was taken while starting (--strict-ports)`, {
@@ -176,9 +175,3 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
     }
   }
 }
-
-function portInMessage(message: string): number | undefined {
-  const m = /:(\d{1,5})(?:\D|$)[^]*?(?:already allocated|already in use)/.exec(message);
-  return m ? Number(m[1]) : undefined;
-}
-

@@ -56,6 +56,17 @@ export class ComposeError extends DevstackError {
   }
 }
 
+/** A host port another process or container holds: the port, when the engine names it (a start can race for it). */
+export class HostPortTaken extends DevstackError {
+  readonly hostPort: number | undefined;
+
+  constructor(message: string, hostPort: number | undefined, opts: { hint?: string; cause?: unknown } = {}) {
+    super('port', message, opts);
+    this.name = 'HostPortTaken';
+    this.hostPort = hostPort;
+  }
+}
+
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }

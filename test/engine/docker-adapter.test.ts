@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRequest, EngineEvent } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
+import { DevstackError, HostPortTaken } from '../../src/core/errors.js';
 import { LABEL } from '../../src/core/labels.js';
 import { connectDocker } from '../../src/engine/docker/connect.js';
 import { openEngine, type DockerEngine } from '../../src/engine/docker/docker-engine.js';
@@ -205,6 +205,9 @@ describe('DockerEngine on a real engine', () => {
     const err = await caught(engine.startContainer(id));
     expect(err.kind).toBe('port');
     expect(err.message).toMatch(/port is already allocated|address already in use/);
+    // The adapter reads the port out of the engine's own words, so `up` can pick another one.
+    expect(err).toBeInstanceOf(HostPortTaken);
+    expect((err as HostPortTaken).hostPort).toBe(hostPort);
     await engine.removeContainer(id, { force: true, removeVolumes: true });
   });
 

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ContainerRequest } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
+import { DevstackError, HostPortTaken } from '../../src/core/errors.js';
 import { buildQuery } from '../../src/engine/docker/build-image.js';
 import { toCreateOptions, toHealthConfig, toRestartPolicy } from '../../src/engine/docker/container-request.js';
 import { inspectedPorts, listedPorts, toContainerDetails } from '../../src/engine/docker/container-state.js';
@@ -219,6 +219,18 @@ describe('toDevstackError', () => {
     expect(mapped.kind).toBe(kind);
     if (message !== undefined) expect(mapped.message).toBe(message);
     else expect(mapped.message).toContain(engineMessage(err));
+  });
+
+  it.each([
+    ['driver failed programming external connectivity on endpoint a (f00): Bind for 127.0.0.1:5432 failed: port is already allocated', 5432],
+    ['driver failed programming external connectivity on endpoint a (f00): Bind for [::1]:8080 failed: port is already allocated', 8080],
+    ['driver failed programming external connectivity on endpoint a (f00): Error starting userland proxy: listen tcp4 0.0.0.0:6379: bind: address already in use', 6379],
+    ['listen udp6 [::]:53: bind: address already in use', 53],
+    ['port is already allocated', undefined],
+  ])('a taken port carries the port the engine names: %s', (message, port) => {
+    const mapped = toDevstackError(modemError(500, message), 'start a', address);
+    expect(mapped).toBeInstanceOf(HostPortTaken);
+    expect((mapped as HostPortTaken).hostPort).toBe(port);
   });
 
   it('hints at the docker group for permission denied', () => {

@@ -1,5 +1,5 @@
 // dockerode / docker-modem failures → DevstackError values a person can act on.
-import { DevstackError, isDevstackError } from '../../core/errors.js';
+import { DevstackError, HostPortTaken, isDevstackError } from '../../core/errors.js';
 
 interface ModemError {
   statusCode?: number;
@@ -66,6 +66,15 @@ export function isPortConflict(message: string): boolean {
 }
 
 /**
+ * The host port in the engine's words for a taken port: "Bind for 127.0.0.1:5432 failed: port is already allocated"
+ * (another container) or "listen tcp4 0.0.0.0:5432: bind: address already in use" (another process).
+ */
+export function takenHostPort(message: string): number | undefined {
+  const m = /(?:Bind for |listen (?:tcp|udp)[46]? )(\S+):(\d{1,5})\b/.exec(message);
+  return m ? Number(m[2]) : undefined;
+}
+
+/**
  * Maps any failure of an engine call to a DevstackError. `what` says what devstack was doing
  * ("create container web-1"); `address` names the engine for connection failures.
  */
@@ -80,7 +89,7 @@ export function toDevstackError(err: unknown, what: string, address: string): De
 
   const message = engineMessage(err);
   if (isPortConflict(message)) {
-    return new DevstackError('port', `${what}: ${message}`, {
+    return new HostPortTaken(`${what}: ${message}`, takenHostPort(message), {
       hint: 'Another process or container holds that host port; pick another port or stop the other one.',
       cause: err,
     });

@@ -3,7 +3,7 @@ import { down } from '../../../src/app/down.js';
 import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
 import type { WaitForService, WaitResult } from '../../../src/core/service-wait.js';
 import { up, type UpRequest } from '../../../src/app/up.js';
-import { DevstackError } from '../../../src/core/errors.js';
+import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
@@ -30,7 +30,7 @@ class PortRaceEngine extends FakeEngine {
     const port = c?.request.ports[0]?.hostPort;
     if (!this.lost && c?.request.labels['com.docker.compose.service'] === this.service && port !== undefined) {
       this.lost = true;
-      throw new DevstackError('port', `driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:${port} failed: port is already allocated`);
+      throw new HostPortTaken(`start container x: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:${port} failed: port is already allocated`, port);
     }
     return super.startContainer(id);
   }
