@@ -49,7 +49,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     signal,
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
   });
-  const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true });
+  const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true, signal });
   const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
   const exclusive = await projectExclusive(project.name, { signal, waitLimitMs: opts.waitTimeoutMs, onEvent: progress.onEvent });
   const endsAll = <T>(task: Promise<T>): Promise<T> =>
