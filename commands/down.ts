@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';
-import { loadProjectForTeardown, openDockerEngine } from '../src/cli/runtime.js';
+import { LOCK_WAIT_LIMIT_MS, loadProjectForTeardown, openDockerEngine, projectExclusive } from '../src/cli/runtime.js';
 
 export default class Down extends DevstackCommand {
   static override description = 'Stop and remove the stack\'s containers and networks. Named volumes are kept unless --volumes.';
@@ -18,7 +18,8 @@ export default class Down extends DevstackCommand {
     const engine = await openDockerEngine(this.interrupt.signal);
     const { down } = await import('../src/app/down.js');
     const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
-    const result = await down(
+    const exclusive = await projectExclusive(name, { signal: this.interrupt.signal, waitLimitMs: LOCK_WAIT_LIMIT_MS, onEvent: progress.onEvent });
+    const result = await exclusive(async () => down(
       {
         projectName: name,
         services,
@@ -30,7 +31,7 @@ export default class Down extends DevstackCommand {
         onEvent: progress.onEvent,
       },
       engine,
-    );
+    ));
     if (flags.json) this.printLine(JSON.stringify({ type: 'result', project: name, ...result }));
     else this.printLine(`project ${name}: removed ${result.containers.length} containers, ${result.networks.length} networks, ${result.volumes.length} volumes`);
   }

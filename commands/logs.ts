@@ -27,6 +27,8 @@ export default class Logs extends DevstackCommand {
     const { printLogLines } = await import('../src/cli/log-printer.js');
     const known = Object.keys(services);
     const tail = parseTail(flags.tail);
+    // The reader going away (EPIPE) ends the log streams at once, not at the next line.
+    const readerGone = new AbortController();
     const lines = streamProjectLogs({
       engine,
       project: name,
@@ -37,8 +39,13 @@ export default class Logs extends DevstackCommand {
       ...(flags.since !== undefined ? { since: flags.since } : {}),
       ...(flags.until !== undefined ? { until: flags.until } : {}),
       timestamps: flags.timestamps,
-      signal: this.interrupt.signal,
+      signal: AbortSignal.any([this.interrupt.signal, readerGone.signal]),
     });
-    await printLogLines(lines, { out: process.stdout, services: known, timestamps: flags.timestamps, prefix: flags['log-prefix'], json: flags.json, color: flags.color });
+    const printed = await printLogLines(lines, {
+      out: process.stdout, services: known, timestamps: flags.timestamps, prefix: flags['log-prefix'], json: flags.json, color: flags.color,
+      signal: this.interrupt.signal, onReaderGone: () => readerGone.abort(),
+    });
+    // Ctrl-C while a paused reader (less, Ctrl-S) holds text back: Node would wait for the pipe before exiting.
+    if (printed.unwritten) process.exit(0);
   }
 }

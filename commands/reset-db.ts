@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';
-import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
 
 export default class ResetDb extends DevstackCommand {
   static override description =
@@ -23,8 +23,9 @@ export default class ResetDb extends DevstackCommand {
     const engine = await openDockerEngine(this.interrupt.signal);
     const { resetDb } = await import('../src/app/reset-db.js');
     const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
+    const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: flags['wait-timeout'] * 1000, onEvent: progress.onEvent });
     try {
-      const result = await resetDb(
+      const result = await exclusive(async () => resetDb(
         {
           project,
           ...(args.service ? { service: args.service } : {}),
@@ -41,7 +42,7 @@ export default class ResetDb extends DevstackCommand {
           ...(await postgresTools()),
           upDeps: async () => ({ ports: await hostPortPlanner(), waitForService: await readinessWaiter() }),
         },
-      );
+      ));
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
       else if (result.method === 'declined') this.printLine(`${result.service}: nothing changed`);

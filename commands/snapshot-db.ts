@@ -2,7 +2,8 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
-import { loadProjectFromFlags, openDockerEngine, postgresTools } from '../src/cli/runtime.js';
+import { chooseProgress } from '../src/cli/progress/choose-progress.js';
+import { LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive } from '../src/cli/runtime.js';
 import { DevstackError } from '../src/core/errors.js';
 
 export default class SnapshotDb extends DevstackCommand {
@@ -40,14 +41,16 @@ export default class SnapshotDb extends DevstackCommand {
       else list.forEach((s) => this.printLine(`${s.name}  ${s.createdAt}  ${s.databases.join(', ')}`));
       return;
     }
+    const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
+    const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: LOCK_WAIT_LIMIT_MS, onEvent: progress.onEvent });
     if (flags.delete !== undefined) {
       const name = flags.delete;
-      const result = await snapshots.deleteDbSnapshot({ ...target, name, confirm: (q) => (flags.yes ? Promise.resolve(true) : confirm(q)) }, deps);
+      const result = await exclusive(() => snapshots.deleteDbSnapshot({ ...target, name, confirm: (q) => (flags.yes ? Promise.resolve(true) : confirm(q)) }, deps));
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result, name }));
       else this.printLine(result.deleted ? `${result.service}: deleted snapshot ${name}` : `${result.service}: nothing changed`);
       return;
     }
-    const saved = await snapshots.saveDbSnapshot({ ...target, name: args.name! }, deps);
+    const saved = await exclusive(() => snapshots.saveDbSnapshot({ ...target, name: args.name! }, deps));
     if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...saved }));
     else this.printLine(`${saved.service}: saved snapshot ${saved.name} (${saved.databases.join(', ')}) in ${saved.elapsedMs} ms`);
   }

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { bothOrFirstError, DevstackCommand } from '../src/cli/base-command.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';
 import { formatUpSummary } from '../src/cli/render-up.js';
-import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
 
 export default class Up extends DevstackCommand {
   static override description = 'Build, create and start the stack in dependency order; return when every service is ready.';
@@ -33,8 +33,9 @@ export default class Up extends DevstackCommand {
     const services = argv.map(String);
     const startedAt = Date.now();
     const progress = chooseProgress(this.outputMode(flags.json), services.length ? services : Object.keys(project.services));
+    const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: flags['wait-timeout'] * 1000, onEvent: progress.onEvent });
     try {
-      const result = await up(
+      const result = await exclusive(async () => up(
         {
           project,
           services,
@@ -49,7 +50,7 @@ export default class Up extends DevstackCommand {
           onEvent: progress.onEvent,
         },
         { engine, ports: await ports, waitForService: await waiter },
-      );
+      ));
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
       else formatUpSummary(result).forEach((l) => this.printLine(l));

@@ -70,7 +70,7 @@ export async function down(req: DownRequest, engine: Engine): Promise<DownResult
   const networks: string[] = [];
   for (const n of await engine.listProjectNetworks(req.projectName)) {
     if (n.labels[LABEL.project] !== req.projectName) continue;
-    await engine.removeNetwork(n.name);
+    await engine.removeNetwork(n.id); // by id: a duplicate left by a crash makes the name ambiguous
     onEvent({ type: 'resource', kind: 'network', name: n.name, action: 'remove' });
     networks.push(n.name);
   }

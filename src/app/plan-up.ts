@@ -9,6 +9,7 @@ import type { HostPortPlan, PlannedBinding } from '../core/host-port-plan.js';
 import { LABEL } from '../core/labels.js';
 import { rewriteLocalhostPorts } from '../core/localhost-rewrite.js';
 import type { Project, ServiceConfig } from '../core/model.js';
+import { isSecretName, maskText } from '../core/secret-masking.js';
 
 const EXTRA_STOP_TIMEOUT_S = 10;
 
@@ -37,7 +38,10 @@ export async function planUp(input: UpPlanInput): Promise<UpPlan> {
     const service = project.services[name] as ServiceConfig;
     const { env, rewrites } = rewriteLocalhostPorts(service.environment, portPlan.remaps);
     for (const r of rewrites) {
-      onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: ${r.key}=${r.to} (was ${r.from})` });
+      const message = isSecretName(r.key)
+        ? `${name}: ${r.key} now points at the moved port (its value is secret; \`devstack config --show-secrets\` shows it)`
+        : `${name}: ${r.key}=${maskText(r.to)} (was ${maskText(r.from)})`;
+      onEvent({ type: 'notice', level: 'info', service: name, message });
     }
     const ports = portPlan.bindings.filter((b) => b.service === name).map(toPortBinding);
     specs.set(name, containerSpecFor({ project, service, ports, environment: env }));

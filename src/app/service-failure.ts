@@ -2,6 +2,7 @@
 // log lines, and who was waiting on it.
 import type { Engine } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
+import { maskText, secretValues } from '../core/secret-masking.js';
 import type { WaitResult } from '../core/service-wait.js';
 
 const LOG_TAIL_LINES = 30;
@@ -28,6 +29,16 @@ export async function lastLogLines(engine: Engine, containerId: string, lines: n
     clearTimeout(timer);
   }
   return out.slice(-lines);
+}
+
+/** The last log lines with the secrets devstack knows of (the container's environment) and token shapes masked. */
+async function maskedLastLogLines(engine: Engine, containerId: string): Promise<string[]> {
+  const [lines, env] = await Promise.all([
+    lastLogLines(engine, containerId, LOG_TAIL_LINES),
+    engine.inspectContainer(containerId).then((c) => c.env, () => ({})),
+  ]);
+  const secrets = secretValues(env);
+  return lines.map((line) => maskText(line, secrets));
 }
 
 function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false }>): string {
@@ -65,7 +76,7 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
     message = `${ctx.service}: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
   if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
-  const logs = ctx.containerId ? await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES) : [];
+  const logs = ctx.containerId ? await maskedLastLogLines(ctx.engine, ctx.containerId) : [];
   if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
   if (isWaitFailure(cause)) hint = waitFailureHint(cause.reason, ctx.service, logs.length > 0);
   // A fault of the compose file stays one (exit 3), located where the file says it.

@@ -8,6 +8,7 @@ import type { EventSink } from '../core/events.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import { LABEL, runningServiceContainer } from '../core/labels.js';
 import type { Project } from '../core/model.js';
+import type { Exclusive } from '../core/project-lock.js';
 import { rebuildService } from './rebuild-service.js';
 import { up, type UpDeps, type UpResult } from './up.js';
 import { watchProject } from './watch.js';
@@ -27,6 +28,8 @@ export interface WatchStackRequest {
   stateDir: string;
   signal: AbortSignal;
   onEvent: EventSink;
+  /** Runs a rebuild or a reload's `up` holding the project's lock (other devstack runs wait); default: as is. */
+  exclusive?: Exclusive;
 }
 
 export interface WatchStackDeps extends UpDeps {
@@ -36,6 +39,7 @@ export interface WatchStackDeps extends UpDeps {
 export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): Promise<void> {
   const { engine } = deps;
   await assertWatchedServicesRun(engine, req.project, req.services);
+  const exclusive: Exclusive = req.exclusive ?? ((task) => task());
   const upSettings = { strictPorts: req.strictPorts, waitTimeoutMs: req.waitTimeoutMs, stateDir: req.stateDir, onEvent: req.onEvent };
   await watchProject({
     engine,
@@ -46,16 +50,15 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     onEvent: req.onEvent,
     findContainer: async (service) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id,
     rebuildService: async (service, signal, project) => {
-      await rebuildService({ project, service, signal, ...upSettings }, deps);
+      await exclusive(() => rebuildService({ project, service, signal, ...upSettings }, deps));
     },
     ...(req.changedSinceLoad ? { changedSinceLoad: req.changedSinceLoad } : {}),
     reloadProject: async (signal) => {
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);
       try {
-        const result = await up(
-          { project, services, forceRecreate: false, removeOrphans: false, build: false, resetPorts: false, signal, ...upSettings },
-          deps,
+        const result = await exclusive(() =>
+          up({ project, services, forceRecreate: false, removeOrphans: false, build: false, resetPorts: false, signal, ...upSettings }, deps),
         );
         req.onEvent({ type: 'notice', level: 'info', message: `project reloaded: ${describeChanges(result)}` });
       } catch (err) {

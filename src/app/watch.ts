@@ -11,6 +11,7 @@ import { DevstackError } from '../core/errors.js';
 import type { StackEvent } from '../core/events.js';
 import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../core/file-watch.js';
 import type { Project, ServiceConfig, WatchRule } from '../core/model.js';
+import { relativeInside } from '../core/path-inside.js';
 
 export interface WatchRequest {
   engine: Engine;
@@ -196,8 +197,8 @@ async function ruleSyncs(req: WatchRequest, project: Project, services: ServiceC
 function coveringBindMount(service: ServiceConfig, rule: WatchRule): string | undefined {
   for (const v of service.volumes) {
     if (v.type !== 'bind') continue;
-    const inside = path.relative(v.source, rule.path);
-    if (inside.startsWith('..') || path.isAbsolute(inside)) continue;
+    const inside = relativeInside(v.source, rule.path);
+    if (inside === undefined) continue;
     const shownAt = path.posix.join(v.target, inside.split(path.sep).join('/'));
     if (rule.target === undefined || path.posix.normalize(rule.target) === shownAt) return v.target;
   }

@@ -13,12 +13,18 @@ export interface LogPrinterOptions {
   /** false: `--no-color`. Colour also needs a TTY and no NO_COLOR in the environment. */
   color: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Ends printing (Ctrl-C), even while the reader is not taking anything. */
+  signal?: AbortSignal;
+  /** Told once when the reader goes away (EPIPE), so the log source can stop now rather than at its next line. */
+  onReaderGone?: () => void;
 }
 
 export interface PrintResult {
   lines: number;
   /** The reader went away (EPIPE): not an error, the command exits 0. */
   pipeClosed: boolean;
+  /** Interrupted while the reader had not taken everything: the process should exit without waiting for it. */
+  unwritten: boolean;
 }
 
 // Bright and plain cyan, yellow, green, magenta, blue: readable on dark and light terminals.
@@ -71,45 +77,60 @@ export function formatLogLine(line: ServiceLogLine, layout: LineLayout): string 
 }
 
 export async function printLogLines(lines: AsyncIterable<ServiceLogLine>, opts: LogPrinterOptions): Promise<PrintResult> {
-  const writer = new PipeWriter(opts.out);
+  const writer = new PipeWriter(opts.out, opts.onReaderGone);
   const layout = lineLayout(opts);
+  const { signal } = opts;
   let count = 0;
   try {
     for await (const line of lines) {
-      if (writer.closed) break;
+      if (writer.closed || signal?.aborted) break;
       // Services not known up front (no compose file) widen the column as they appear.
       layout.width = Math.max(layout.width, line.service.length);
       writer.add(formatLogLine(line, layout));
       count++;
-      if (writer.pendingBytes >= FLUSH_BYTES) await writer.flush();
+      // Backpressure: no next line while the reader has not taken the last ones, so the log streams pause.
+      if (writer.pendingBytes >= FLUSH_BYTES || writer.congested) await writer.flush(signal);
     }
-    await writer.flush();
+    await writer.flush(signal);
   } finally {
     writer.dispose();
   }
-  return { lines: count, pipeClosed: writer.closed };
+  return { lines: count, pipeClosed: writer.closed, unwritten: signal?.aborted === true && writer.holdsText() };
 }
 
 /**
  * Gathers text and writes it in pieces: at FLUSH_BYTES, or once the lines stop coming for a moment
- * (setImmediate), so a followed log appears at once and a long one is not a write per line.
+ * (setImmediate), so a followed log appears at once and a long one is not a write per line. Nothing is written
+ * while the stream waits to drain, so memory stays bounded behind a slow reader.
  */
 class PipeWriter {
   closed = false;
+  /** The stream's buffer is full: wait for 'drain' before writing more. */
+  congested = false;
   pendingBytes = 0;
   private pending: string[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private failure: Error | undefined;
   private readonly onError = (err: Error): void => {
     if ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED') {
+      if (!this.closed) this.onGone?.();
       this.closed = true;
+      this.pending = [];
+      this.pendingBytes = 0;
     } else {
       this.failure = err;
     }
   };
+  private readonly onDrain = (): void => {
+    this.congested = false;
+  };
 
-  constructor(private readonly out: NodeJS.WritableStream) {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly onGone?: () => void,
+  ) {
     out.on('error', this.onError);
+    out.on('drain', this.onDrain);
   }
 
   add(text: string): void {
@@ -117,47 +138,63 @@ class PipeWriter {
     this.pendingBytes += text.length;
     this.scheduled ??= setImmediate(() => {
       this.scheduled = undefined;
-      if (!this.failure) this.writePending();
+      if (!this.failure && !this.congested) this.writePending();
     });
   }
 
-  /** Writes what is pending and waits until the stream takes more. */
-  async flush(): Promise<void> {
-    if (this.writePending()) return;
-    if (this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.out.off('drain', done);
-        this.out.off('close', done);
-        this.out.off('error', done);
-        resolve();
-      };
-      this.out.on('drain', done);
-      this.out.on('close', done);
-      this.out.on('error', done);
-    });
-    if (this.failure) throw this.failure;
+  /** Writes what is pending and waits until the stream takes more (or the reader is gone, or the signal ends it). */
+  async flush(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.closed || signal?.aborted) return;
+      if (this.congested) {
+        await this.drained(signal);
+        continue;
+      }
+      if (this.pending.length === 0) return;
+      this.writePending();
+    }
+  }
+
+  /** Text not yet taken by the reader (pending here or buffered in the stream). */
+  holdsText(): boolean {
+    return !this.closed && (this.pending.length > 0 || ((this.out as { writableLength?: number }).writableLength ?? 0) > 0);
   }
 
   dispose(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.out.off('error', this.onError);
+    this.out.off('drain', this.onDrain);
     // A late EPIPE after we stop listening must not crash the process.
     this.out.on('error', () => {});
   }
 
-  /** true when the stream can take more at once. */
-  private writePending(): boolean {
+  private drained(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        this.out.off('error', done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+      this.out.on('error', done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private writePending(): void {
     if (this.failure) throw this.failure;
-    if (this.pending.length === 0 || this.closed) return true;
+    if (this.pending.length === 0 || this.closed) return;
     const text = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
     try {
-      return this.out.write(text);
+      if (!this.out.write(text)) this.congested = true;
     } catch (err) {
       this.onError(err as Error);
-      return true;
     }
   }
 }

@@ -8,7 +8,9 @@ import type { Project, ServiceConfig } from '../core/model.js';
 import type { BuildContextFacts } from '../core/build-context.js';
 import type { InitDeps } from '../app/init.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
+import type { EventSink } from '../core/events.js';
 import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
+import type { Exclusive } from '../core/project-lock.js';
 import type { WaitForService } from '../core/service-wait.js';
 
 export interface ProjectFlags {
@@ -51,6 +53,19 @@ export async function hostPortPlanner(): Promise<HostPortPlanner> {
 export async function fileWatcher(): Promise<FileWatchPort> {
   const { fileWatchPort } = await import('../engine/watch/file-watch-port.js');
   return fileWatchPort;
+}
+
+/** How long a command waits for another devstack run on the same project when it has no limit of its own. */
+export const LOCK_WAIT_LIMIT_MS = 300_000;
+
+/**
+ * Runs tasks on `project` one at a time across devstack processes (up, down, reset-db, snapshot-db, watch's
+ * reloads and rebuilds): a second run waits, saying who holds the project, up to `waitLimitMs`.
+ */
+export async function projectExclusive(project: string, opts: { signal: AbortSignal; waitLimitMs: number; onEvent: EventSink }): Promise<Exclusive> {
+  const [{ lockProject }, { exclusiveRun }] = await Promise.all([import('../engine/lock/project-lock.js'), import('../core/project-lock.js')]);
+  const command = ['devstack', ...process.argv.slice(2)].join(' ').slice(0, 200);
+  return exclusiveRun(lockProject, { project, command, ...opts });
 }
 
 /** Where devstack keeps per-user state (remembered port remaps). */

@@ -7,7 +7,7 @@ import type { Project } from '../core/model.js';
 import { printLogLines } from './log-printer.js';
 import { createNdjsonProgress } from './progress/ndjson-progress.js';
 import { createPlainProgress } from './progress/plain-progress.js';
-import { fileWatcher, hostPortPlanner, loadProjectFromFlags, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
+import { fileWatcher, hostPortPlanner, LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, projectExclusive, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
 
 export interface WatchSessionOptions {
   project: Project;
@@ -49,8 +49,9 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     signal,
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
   });
-  const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true });
+  const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true, signal });
   const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
+  const exclusive = await projectExclusive(project.name, { signal, waitLimitMs: opts.waitTimeoutMs, onEvent: progress.onEvent });
   const endsAll = <T>(task: Promise<T>): Promise<T> =>
     task.catch((err: unknown) => {
       stop.abort();
@@ -71,6 +72,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
           stateDir: stateDir(),
           signal,
           onEvent: progress.onEvent,
+          exclusive,
         },
         deps,
       )),
@@ -80,7 +82,11 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     await printing.catch(() => undefined);
     await progress.close();
   }
-  if (opts.downAfter) await downStack(project, engine, progress.onEvent);
+  if (opts.downAfter) {
+    // Not cut short by the interrupt that ended watching (a second Ctrl-C still exits at once).
+    const teardown = await projectExclusive(project.name, { signal: new AbortController().signal, waitLimitMs: LOCK_WAIT_LIMIT_MS, onEvent: progress.onEvent });
+    await teardown(() => downStack(project, engine, progress.onEvent));
+  }
   else progress.onEvent({ type: 'notice', level: 'info', message: `stopped watching; ${project.name} keeps running (\`devstack down\` removes it)` });
 }
 

@@ -9,28 +9,16 @@ import type {
   VolumeMount,
   WatchRule,
 } from '../core/model.js';
-
-const MASK = '********';
-const SECRET_KEY = /PASSWORD|SECRET|TOKEN|KEY/i;
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):([^@/?#\s]+)@/gi;
+import { maskEnv } from '../core/secret-masking.js';
 
 export function renderComposeConfig(project: Project, opts: { showSecrets: boolean }): Record<string, unknown> {
-  const secrets = (values: Record<string, string>): Record<string, string> => (opts.showSecrets ? { ...values } : maskSecrets(values));
+  const secrets = (values: Record<string, string>): Record<string, string> => (opts.showSecrets ? { ...values } : maskEnv(values));
   const services: Record<string, unknown> = {};
   for (const name of Object.keys(project.services).sort()) services[name] = renderService(project.services[name]!, secrets);
   const out: Record<string, unknown> = { name: project.name, services };
   out.networks = Object.fromEntries(Object.entries(project.networks).map(([k, n]) => [k, resource(n)]));
   if (Object.keys(project.volumes).length > 0) {
     out.volumes = Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, resource(v)]));
-  }
-  return out;
-}
-
-/** Masks values whose key looks secret, and the password part of URLs in the others. */
-export function maskSecrets(values: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    out[key] = SECRET_KEY.test(key) ? MASK : value.replace(URL_PASSWORD, `$1:${MASK}@`);
   }
   return out;
 }
@@ -51,7 +39,7 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('depends_on', nonEmpty(s.dependsOn));
   set('environment', nonEmpty(secrets(s.environment)));
   set('healthcheck', s.healthcheck && renderHealthcheck(s.healthcheck));
-  set('labels', nonEmpty(s.labels));
+  set('labels', nonEmpty(secrets(s.labels)));
   set('ports', s.ports.length > 0 ? s.ports.map(renderPort) : undefined);
   set('expose', s.expose.length > 0 ? s.expose : undefined);
   set('volumes', s.volumes.length > 0 ? s.volumes.map(renderVolume) : undefined);
@@ -100,7 +88,7 @@ function renderBuild(b: BuildConfig, secrets: Masker): Record<string, unknown> {
     dockerfile: b.dockerfile,
     ...(Object.keys(b.args).length > 0 ? { args: secrets(b.args) } : {}),
     ...(b.target === undefined ? {} : { target: b.target }),
-    ...(Object.keys(b.labels).length > 0 ? { labels: b.labels } : {}),
+    ...(Object.keys(b.labels).length > 0 ? { labels: secrets(b.labels) } : {}),
     ...(b.noCache === undefined ? {} : { no_cache: b.noCache }),
   };
 }

@@ -197,12 +197,18 @@ export interface Engine {
   pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
   buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
 
-  ensureNetwork(req: NetworkRequest): Promise<{ created: boolean }>;
-  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]>;
-  removeNetwork(name: string): Promise<void>;
+  /** Creates the network unless one of that name exists; then `labels` are the existing one's. */
+  ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string> }>;
+  /** The project's networks by label; `created` is RFC 3339 when the engine tells. */
+  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string>; created?: string }[]>;
+  /** Names of the containers attached to a network (by id); [] when it is gone. */
+  networkContainers(id: string): Promise<string[]>;
+  /** By name or id. */
+  removeNetwork(nameOrId: string): Promise<void>;
   networkExists(name: string): Promise<boolean>;
 
-  ensureVolume(req: VolumeRequest): Promise<{ created: boolean }>;
+  /** Creates the volume unless one of that name exists; then `labels` are the existing one's. */
+  ensureVolume(req: VolumeRequest): Promise<{ created: boolean; labels?: Record<string, string> }>;
   listProjectVolumes(project: string): Promise<{ name: string; labels: Record<string, string> }[]>;
   removeVolume(name: string): Promise<void>;
   volumeExists(name: string): Promise<boolean>;

@@ -106,6 +106,17 @@ describe('watchProject on a real engine', () => {
     await eventually('cat /app/new.txt', (o) => o === 'one\ntwo\n');
   });
 
+  it('syncs files whose names start with `..` (`..env`, `...`, `..data/x`): names inside the folder, not a way out', async () => {
+    await writeFile(src('..env'), 'A=1\n');
+    await writeFile(src('...'), 'dots\n');
+    await mkdir(src('..data'), { recursive: true });
+    await writeFile(src('..data', 'x.txt'), 'x\n');
+    await eventually('cat /app/..env /app/... /app/..data/x.txt 2>&1', (out) => out === 'A=1\ndots\nx\n');
+    expect(await inContainer('ls -a / | grep -c "^\\.\\.env$" || true')).toBe('0\n');
+    await Promise.all([rm(src('..env')), rm(src('...')), rm(src('..data'), { recursive: true })]);
+    await eventually('ls -a /app', (out) => !/^\.\.(env|\.|data)$/m.test(out));
+  });
+
   it('syncs an atomic save (temp file renamed over the original) and leaves no temp file', async () => {
     await writeFile(src('.new.txt.swp'), 'atomic\n');
     await rename(src('.new.txt.swp'), src('new.txt'));

@@ -126,8 +126,51 @@ describe('log printer', () => {
       for (let i = 0; i < 20000; i++) yield { ...line, text: String(i) };
     }
     const result = await printLogLines(many(), { ...base, out, prefix: false });
-    expect(result).toEqual({ lines: 20000, pipeClosed: false });
+    expect(result).toEqual({ lines: 20000, pipeClosed: false, unwritten: false });
     await new Promise((r) => out.end(r));
     expect(chunks.join('').split('\n').slice(0, -1)).toEqual(Array.from({ length: 20000 }, (_, i) => String(i)));
+  });
+
+  it('takes no more lines while the reader does not drain, and stops waiting at the signal (text left unwritten)', async () => {
+    const out = new Writable({ highWaterMark: 1024, write: () => undefined }); // never calls back: a paused reader
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<ServiceLogLine> {
+      for (;;) {
+        pulled++;
+        yield { ...line, text: 'x'.repeat(100) };
+        await new Promise((r) => setImmediate(r)); // lines arrive one by one, as a followed log does
+      }
+    }
+    const ctl = new AbortController();
+    const printing = printLogLines(endless(), { ...base, out, signal: ctl.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    const pulledWhileBlocked = pulled;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pulled).toBe(pulledWhileBlocked);
+    expect(pulled).toBeLessThan(100);
+    ctl.abort();
+    expect(await printing).toMatchObject({ pipeClosed: false, unwritten: true });
+  });
+
+  it('tells when the reader goes away while it waits for the pipe to drain', async () => {
+    let fail: (() => void) | undefined;
+    const out = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _enc, cb) {
+        fail = () => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const gone = new AbortController();
+    async function* untilStopped(): AsyncGenerator<ServiceLogLine> {
+      while (!gone.signal.aborted) {
+        yield { ...line, text: 'y'.repeat(100) };
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    const printing = printLogLines(untilStopped(), { ...base, out, onReaderGone: () => gone.abort() });
+    await new Promise((r) => setTimeout(r, 50));
+    fail?.();
+    expect(await printing).toMatchObject({ pipeClosed: true, unwritten: false });
+    expect(gone.signal.aborted).toBe(true);
   });
 });

@@ -143,8 +143,9 @@ export class DockerEngine implements Engine {
     return buildImage(this.docker, this.address, req, opts);
   }
 
-  async ensureNetwork(req: NetworkRequest): Promise<{ created: boolean }> {
-    if (await this.networkExists(req.name)) return { created: false };
+  async ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string> }> {
+    const existing = await this.networkLabels(req.name);
+    if (existing) return { created: false, labels: existing };
     return this.call(`create network ${req.name}`, async () => {
       try {
         await this.docker.createNetwork({
@@ -161,10 +162,17 @@ export class DockerEngine implements Engine {
     });
   }
 
-  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]> {
+  listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string>; created?: string }[]> {
     return this.call(`list networks of project ${project}`, async () => {
       const list = await this.docker.listNetworks({ filters: projectFilter(project) });
-      return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+      return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {}, ...(n.Created ? { created: n.Created } : {}) }));
+    });
+  }
+
+  networkContainers(id: string): Promise<string[]> {
+    return this.callTolerating404(`inspect network ${id}`, [], async () => {
+      const info = (await this.docker.getNetwork(id).inspect()) as { Containers?: Record<string, { Name?: string }> | null };
+      return Object.entries(info.Containers ?? {}).map(([cid, c]) => c.Name ?? cid.slice(0, 12));
     });
   }
 
@@ -175,14 +183,20 @@ export class DockerEngine implements Engine {
   }
 
   networkExists(name: string): Promise<boolean> {
-    return this.callTolerating404(`inspect network ${name}`, false, async () => {
-      const info = (await this.docker.getNetwork(name).inspect()) as { Name?: string };
-      return info.Name === name; // the engine also answers to an id prefix
+    return this.networkLabels(name).then((labels) => labels !== undefined);
+  }
+
+  /** The labels of the network called `name`, or undefined when there is none. */
+  private networkLabels(name: string): Promise<Record<string, string> | undefined> {
+    return this.callTolerating404(`inspect network ${name}`, undefined, async () => {
+      const info = (await this.docker.getNetwork(name).inspect()) as { Name?: string; Labels?: Record<string, string> | null };
+      return info.Name === name ? (info.Labels ?? {}) : undefined; // the engine also answers to an id prefix
     });
   }
 
-  async ensureVolume(req: VolumeRequest): Promise<{ created: boolean }> {
-    if (await this.volumeExists(req.name)) return { created: false };
+  async ensureVolume(req: VolumeRequest): Promise<{ created: boolean; labels?: Record<string, string> }> {
+    const existing = await this.callTolerating404(`inspect volume ${req.name}`, undefined, async () => (await this.docker.getVolume(req.name).inspect()).Labels ?? {});
+    if (existing) return { created: false, labels: existing };
     return this.call(`create volume ${req.name}`, async () => {
       await this.docker.createVolume({
         Name: req.name,

@@ -4,6 +4,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeBatch } from './change-batcher.js';
+import { relativeInside } from '../../core/path-inside.js';
 
 export interface FileStamp {
   size: number;
@@ -96,7 +97,7 @@ export function diffStamps(synced: FileStamps, scanned: FileStamps, scope: { dir
 }
 
 function inScope(file: string, scope: { dir: string; deep: boolean }): boolean {
-  const rel = path.relative(scope.dir, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  const rel = relativeInside(scope.dir, file);
+  if (rel === undefined || rel === '') return false;
   return scope.deep || !rel.includes(path.sep);
 }

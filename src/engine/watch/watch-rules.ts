@@ -7,6 +7,7 @@
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { WatchRule } from '../../core/model.js';
+import { relativeInside } from '../../core/path-inside.js';
 import { DockerignoreMatcher } from '../docker/dockerignore.js';
 
 const ALWAYS_IGNORED_DIRS = ['node_modules', '.git'];
@@ -38,10 +39,8 @@ export class WatchRuleMatcher {
 
   /** The path relative to the rule's path ('' for the path itself), or undefined when outside it. */
   relativePath(absPath: string): string | undefined {
-    const rel = path.relative(this.rule.path, absPath);
-    if (rel === '') return '';
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-    return rel.split(path.sep).join('/');
+    const rel = relativeInside(this.rule.path, absPath);
+    return rel === undefined ? undefined : rel.split(path.sep).join('/');
   }
 
   /** Whether a change of this file (or, with isDir, folder) concerns the rule. */
@@ -80,8 +79,8 @@ export class WatchRuleMatcher {
     if (this.alwaysIgnored.length > 0 && segments.some((s) => this.alwaysIgnored.includes(s))) return true;
     if (this.ignored.ignores(isDir ? `${rel}/` : rel)) return true;
     if (this.dockerignore) {
-      const ctxRel = path.relative(this.dockerignore.contextDir, absPath);
-      if (ctxRel !== '' && !ctxRel.startsWith('..') && !path.isAbsolute(ctxRel)) {
+      const ctxRel = relativeInside(this.dockerignore.contextDir, absPath);
+      if (ctxRel !== undefined && ctxRel !== '') {
         const slashed = ctxRel.split(path.sep).join('/');
         const m = this.dockerignore.matcher;
         if (m.isExcluded(slashed) && !(isDir && m.mayReincludeUnder(slashed))) return true;
@@ -92,8 +91,8 @@ export class WatchRuleMatcher {
 }
 
 function isAncestor(dir: string, of: string): boolean {
-  const rel = path.relative(dir, of);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const rel = relativeInside(dir, of);
+  return rel !== undefined && rel !== '';
 }
 
 /**

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderComposeConfig } from '../../../src/compose/index.js';
-import { formatDuration, maskSecrets } from '../../../src/compose/render-config.js';
+import { formatDuration } from '../../../src/compose/render-config.js';
+import { maskEnv as maskSecrets } from '../../../src/core/secret-masking.js';
 import { SEED_STACK } from './seed-stack-fixture.js';
 import { loadIn, writeProject } from './temp-project.js';
 

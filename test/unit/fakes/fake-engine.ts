@@ -63,13 +63,17 @@ export class FakeEngine implements Engine {
     this.images.add(req.tag);
   }
   async ensureNetwork(req: NetworkRequest) {
-    const created = !this.networks.has(req.name);
-    if (created) this.calls.push(`network create ${req.name}`);
+    const existing = this.networks.get(req.name);
+    if (existing) return { created: false, labels: existing };
+    this.calls.push(`network create ${req.name}`);
     this.networks.set(req.name, req.labels);
-    return { created };
+    return { created: true };
   }
   async listProjectNetworks(project: string) {
     return [...this.networks].filter(([, l]) => l['com.docker.compose.project'] === project).map(([name, labels]) => ({ id: name, name, labels }));
+  }
+  async networkContainers(): Promise<string[]> {
+    return [];
   }
   async removeNetwork(name: string) {
     this.calls.push(`network rm ${name}`);
@@ -79,9 +83,10 @@ export class FakeEngine implements Engine {
     return this.networks.has(name);
   }
   async ensureVolume(req: VolumeRequest) {
-    const created = !this.volumes.has(req.name);
+    const existing = this.volumes.get(req.name);
+    if (existing) return { created: false, labels: existing };
     this.volumes.set(req.name, req.labels);
-    return { created };
+    return { created: true };
   }
   async listProjectVolumes(project: string) {
     return [...this.volumes].filter(([, l]) => l['com.docker.compose.project'] === project).map(([name, labels]) => ({ name, labels }));
