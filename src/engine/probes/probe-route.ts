@@ -17,7 +17,7 @@ const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
 
 export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay'>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
   const location = engine.location;
-  if (!location || location.kind === 'local') return { kind: 'direct', endpoint };
+  if (location?.kind !== 'remote') return { kind: 'direct', endpoint };
   const openRelay = engine.openPortRelay?.bind(engine);
   if (openRelay) {
     return { kind: 'relay', target: endpoint, via: location.via, open: () => openRelay(endpoint.host, endpoint.port) };
