@@ -1,6 +1,6 @@
 // Build step: bundles dockerode (with docker-modem and its small deps) into one CommonJS file,
 // dist/vendor/dockerode.cjs, that loads without ssh2, @grpc/* or protobufjs. Plain dockerode requires them at
-// load time (~200 ms) though they only serve ssh:// hosts (devstack refuses those) and BuildKit sessions:
+// load time (~200 ms) though they only serve docker-modem's own ssh:// client (devstack reaches ssh:// engines through the system ssh, src/engine/docker/ssh-stdio.ts) and BuildKit sessions:
 //   - docker-modem's `./ssh` (which reads `require('ssh2').Client` at load) → a shim that requires it on first call;
 //   - dockerode's `./session` (@grpc/grpc-js, @grpc/proto-loader) → a shim that requires the real file on first call;
 //   - dockerode's `./buildkit` (protobufjs) is already required inside a function; it only has to stay external.

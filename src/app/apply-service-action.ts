@@ -160,7 +160,7 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
       tried.add(binding.hostPort);
       const planned = req.bindings.find((b) => b.containerPort === binding.containerPort && b.protocol === binding.protocol);
       const target = planned ?? { ...binding, service: req.action.service };
-      const replacement = await req.ports.pickReplacement(target, tried);
+      const replacement = await req.ports.pickReplacement(target, tried, engine);
       replaced.push({ binding: target, hostPort: replacement });
       onEvent({
         type: 'notice',

@@ -54,6 +54,8 @@ async function checkEngine(deps: DoctorDeps, findings: DoctorFinding[]): Promise
   try {
     const engine = await deps.openEngine();
     const info = await engine.ping();
+    if (engine.chosen) findings.push({ area: 'engine', status: 'info', message: `engine: ${engine.chosen}` });
+    if (engine.overridden) findings.push({ area: 'engine', status: 'warn', message: engine.overridden });
     findings.push({ area: 'engine', status: 'ok', message: `Docker Engine ${info.serverVersion} answers (API ${info.apiVersion}, ${info.os})` });
     return engine;
   } catch (err) {

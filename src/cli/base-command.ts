@@ -4,6 +4,7 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { renderError } from './error-report.js';
 import { chooseOutputMode, type OutputMode } from './output-mode.js';
+import { useDockerContext } from './runtime.js';
 
 export abstract class DevstackCommand extends Command {
   static override baseFlags = {
@@ -13,6 +14,7 @@ export abstract class DevstackCommand extends Command {
     'env-file': Flags.string({ multiple: true, description: 'Read variables from this file instead of .env.', helpGroup: 'GLOBAL' }),
     json: Flags.boolean({ description: 'Machine-readable output (JSON / NDJSON).', helpGroup: 'GLOBAL', default: false }),
     verbose: Flags.boolean({ description: 'Show stack traces and engine details on errors.', helpGroup: 'GLOBAL', default: false }),
+    context: Flags.string({ description: 'Docker context to use (overrides DOCKER_HOST, DOCKER_CONTEXT and `docker context use`).', helpGroup: 'GLOBAL' }),
   };
 
   protected readonly interrupt = new AbortController();
@@ -31,6 +33,7 @@ export abstract class DevstackCommand extends Command {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
     const { flags } = await this.parse(this.constructor as typeof DevstackCommand);
+    useDockerContext(flags.context);
     try {
       await this.execute();
     } catch (e) {

@@ -34,9 +34,18 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
   return project;
 }
 
+/** The global --context flag, set once by the base command before a command runs. */
+let contextFlag: string | undefined;
+
+export function useDockerContext(name: string | undefined): void {
+  contextFlag = name;
+}
+
 export async function openDockerEngine(signal?: AbortSignal): Promise<Engine> {
   const { openEngine } = await import('../engine/docker/docker-engine.js');
-  return openEngine(process.env, signal);
+  const engine = await openEngine(process.env, signal, { contextFlag });
+  if (engine.overridden) process.stderr.write(`warning: ${engine.overridden}\n`);
+  return engine;
 }
 
 export async function readinessWaiter(): Promise<WaitForService> {

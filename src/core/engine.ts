@@ -180,7 +180,31 @@ export interface ExecStream {
   close(): void;
 }
 
+/**
+ * Where the engine runs, seen from this host. A remote engine's published ports are on its host, not on this
+ * host's loopback: `host` is the address to dial for ports published on all addresses.
+ */
+export type EngineLocation = { kind: 'local' } | { kind: 'remote'; via: 'tcp' | 'ssh'; host: string };
+
+/** A listener on this host's loopback that carries each connection to a port as the engine host sees it. */
+export interface PortRelay {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
 export interface Engine {
+  /** Which engine and why ("context devbox (from DOCKER_CONTEXT) → ssh://dev@10.0.0.5"). Absent: the local default. */
+  readonly chosen?: string | undefined;
+  /** A setting the choice of engine overrode, e.g. DOCKER_CONTEXT while DOCKER_HOST is set. */
+  readonly overridden?: string | undefined;
+  /** Absent: local. */
+  readonly location?: EngineLocation;
+  /**
+   * Opens a relay from this host's loopback (`localPort`, 0 = any free one) to `toHost:toPort` on the engine host
+   * (its 127.0.0.1 or a container IP). Only engines reached over a channel that can carry it (ssh) have one.
+   */
+  openPortRelay?(toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }): Promise<PortRelay>;
   ping(signal?: AbortSignal): Promise<EngineInfo>;
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;

@@ -28,7 +28,8 @@ export interface HostPortPlan {
 export interface HostPortPlanner {
   plan(engine: Engine, req: HostPortRequest): Promise<HostPortPlan>;
   /** Another free port for a binding whose port was taken between planning and starting (the race). */
-  pickReplacement(binding: PlannedBinding, alsoTaken: Set<number>): Promise<number>;
+  /** `engine`: a remote engine's own published ports stand in for this host's sockets. */
+  pickReplacement(binding: PlannedBinding, alsoTaken: Set<number>, engine?: Engine): Promise<number>;
   /** Remembers a port picked in that race for the project, as a planned remap is remembered. */
   rememberReplacement(req: { project: string; stateDir: string }, binding: PlannedBinding, hostPort: number): Promise<void>;
 }

@@ -28,7 +28,15 @@ describe('parseDockerHost', () => {
     expect(parseDockerHost(env)).toEqual(expected);
   });
 
-  it.each(['ssh://me@box', 'npipe:////./pipe/docker_engine', 'tcp://', 'http://[bad'])('refuses %s', (host) => {
+  it.each([
+    ['ssh://me@box', { kind: 'ssh', host: 'box', user: 'me', address: 'ssh://me@box' }],
+    ['ssh://box:2222', { kind: 'ssh', host: 'box', port: 2222, address: 'ssh://box:2222' }],
+    ['ssh://me@box/run/user/1000/docker.sock', { kind: 'ssh', host: 'box', user: 'me', socketPath: '/run/user/1000/docker.sock', address: 'ssh://me@box/run/user/1000/docker.sock' }],
+  ])('ssh: %s', (host, expected) => {
+    expect(parseDockerHost({ DOCKER_HOST: host })).toEqual(expected);
+  });
+
+  it.each(['ssh://me:secret@box', 'npipe:////./pipe/docker_engine', 'tcp://', 'http://[bad'])('refuses %s', (host) => {
     let caught: unknown;
     try {
       parseDockerHost({ DOCKER_HOST: host });

@@ -1,18 +1,33 @@
-// Where the Docker Engine is: DOCKER_HOST (unix:// or tcp://, TLS via DOCKER_TLS_VERIFY / DOCKER_CERT_PATH)
-// or the default socket. Parsing is pure; connecting builds the dockerode client.
-import { readFileSync } from 'node:fs';
+// Where the Docker Engine is, as an address: unix://, tcp:// (TLS via DOCKER_TLS_VERIFY / DOCKER_CERT_PATH or a
+// context's TLS files) or ssh://[user@]host[:port]. Parsing is pure; connecting builds the dockerode client.
+// Which address applies (--context, DOCKER_HOST, DOCKER_CONTEXT, the current context) is engine-choice.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import type http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { DockerodeClass } from './dockerode-module.js';
 import { DevstackError } from '../../core/errors.js';
+import { sshDialAgent } from './ssh-stdio.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 export type DockerEndpoint =
   | { kind: 'unix'; socketPath: string; address: string }
-  | { kind: 'tcp'; host: string; port: number; tls: boolean; certPath?: string; address: string };
+  | {
+      kind: 'tcp';
+      host: string;
+      port: number;
+      tls: boolean;
+      certPath?: string;
+      /** A context's TLS folder may hold only some of ca.pem, cert.pem, key.pem. */
+      certFilesOptional?: boolean;
+      skipTlsVerify?: boolean;
+      address: string;
+    }
+  | { kind: 'ssh'; host: string; user?: string; port?: number; socketPath?: string; address: string };
 
-const HOST_HINT = 'Use DOCKER_HOST=unix:///var/run/docker.sock or DOCKER_HOST=tcp://host:2375, or unset it.';
+const HOST_HINT = 'Use DOCKER_HOST=unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, or unset it.';
 
 function isSet(value: string | undefined): value is string {
   return value !== undefined && value !== '' && value !== '0';
@@ -22,7 +37,18 @@ function isSet(value: string | undefined): value is string {
 export function parseDockerHost(env: Record<string, string | undefined>): DockerEndpoint {
   const raw = (env.DOCKER_HOST ?? '').trim();
   if (raw === '') return { kind: 'unix', socketPath: DEFAULT_SOCKET, address: `unix://${DEFAULT_SOCKET}` };
+  const tls = isSet(env.DOCKER_TLS_VERIFY);
+  const home = env.HOME ?? env.USERPROFILE;
+  const certPath = isSet(env.DOCKER_CERT_PATH) ? env.DOCKER_CERT_PATH : tls && home ? path.join(home, '.docker') : undefined;
+  return parseEngineAddress(raw, { tls, ...(certPath ? { certPath } : {}) }, `DOCKER_HOST=${raw}`);
+}
 
+/** One engine address; `tls` says how a tcp:// address is secured; `what` names where it came from. */
+export function parseEngineAddress(
+  raw: string,
+  tls: { tls: boolean; certPath?: string; certFilesOptional?: boolean; skipTlsVerify?: boolean },
+  what: string,
+): DockerEndpoint {
   if (raw.startsWith('unix://')) {
     const socketPath = raw.slice('unix://'.length) || DEFAULT_SOCKET;
     return { kind: 'unix', socketPath, address: `unix://${socketPath}` };
@@ -33,26 +59,43 @@ export function parseDockerHost(env: Record<string, string | undefined>): Docker
   try {
     url = new URL(withScheme);
   } catch {
-    throw badHost(raw, 'it is not a valid address');
+    throw badHost(what, 'it is not a valid address');
   }
-  if (url.protocol !== 'tcp:') throw badHost(raw, `devstack cannot connect through ${url.protocol}// addresses`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (host === '') throw badHost(raw, 'it names no host');
+  if (host === '') throw badHost(what, 'it names no host');
 
-  const tls = isSet(env.DOCKER_TLS_VERIFY);
-  const port = url.port === '' ? (tls ? 2376 : 2375) : Number(url.port);
-  const home = env.HOME ?? env.USERPROFILE;
-  const certPath = isSet(env.DOCKER_CERT_PATH) ? env.DOCKER_CERT_PATH : tls && home ? path.join(home, '.docker') : undefined;
+  if (url.protocol === 'ssh:') {
+    if (url.password !== '') throw badHost(what, 'ssh:// addresses take no password; use a key or an ssh agent');
+    const user = decodeURIComponent(url.username);
+    const port = url.port === '' ? undefined : Number(url.port);
+    const socketPath = url.pathname !== '' && url.pathname !== '/' ? url.pathname : undefined;
+    const address = `ssh://${user ? `${user}@` : ''}${url.hostname}${port === undefined ? '' : `:${port}`}${socketPath ?? ''}`;
+    return { kind: 'ssh', host, address, ...(user ? { user } : {}), ...(port === undefined ? {} : { port }), ...(socketPath ? { socketPath } : {}) };
+  }
+  if (url.protocol !== 'tcp:') throw badHost(what, `devstack cannot connect through ${url.protocol}// addresses`);
+
+  const secure = tls.tls || tls.skipTlsVerify === true;
+  const port = url.port === '' ? (secure ? 2376 : 2375) : Number(url.port);
   const address = `tcp://${url.hostname}:${port}`;
-  return { kind: 'tcp', host, port, tls, address, ...(tls && certPath ? { certPath } : {}) };
+  return {
+    kind: 'tcp',
+    host,
+    port,
+    tls: secure,
+    address,
+    ...(secure && tls.certPath ? { certPath: tls.certPath } : {}),
+    ...(secure && tls.certFilesOptional ? { certFilesOptional: true } : {}),
+    ...(tls.skipTlsVerify ? { skipTlsVerify: true } : {}),
+  };
 }
 
-function badHost(raw: string, why: string): DevstackError {
-  return new DevstackError('engine-unreachable', `DOCKER_HOST=${raw} cannot be used: ${why}`, { hint: HOST_HINT });
+function badHost(what: string, why: string): DevstackError {
+  return new DevstackError('engine-unreachable', `${what} cannot be used: ${why}`, { hint: HOST_HINT });
 }
 
-function readCert(certPath: string, file: string): Buffer {
+function readCert(certPath: string, file: string, optional: boolean): Buffer | undefined {
   const full = path.join(certPath, file);
+  if (optional && !existsSync(full)) return undefined;
   try {
     return readFileSync(full);
   } catch (e) {
@@ -63,10 +106,17 @@ function readCert(certPath: string, file: string): Buffer {
   }
 }
 
+/** docker-modem takes an http(s).Agent for its requests; @types/dockerode does not list it. */
+type ModemOptions = Dockerode.DockerOptions & { agent?: http.Agent };
+
 /** The dockerode options for an endpoint. Every connection key is set, so process.env cannot override `env`. */
-export function dockerodeOptions(endpoint: DockerEndpoint): Dockerode.DockerOptions {
+export function dockerodeOptions(endpoint: DockerEndpoint): ModemOptions {
   if (endpoint.kind === 'unix') {
     return { socketPath: endpoint.socketPath, host: undefined, port: undefined, protocol: 'http' };
+  }
+  if (endpoint.kind === 'ssh') {
+    // HTTP over `ssh … docker system dial-stdio`, one ssh child per connection (see ssh-stdio.ts).
+    return { socketPath: undefined, host: 'docker', port: 80, protocol: 'http', agent: sshDialAgent(endpoint) };
   }
   const base: Dockerode.DockerOptions = {
     socketPath: undefined,
@@ -74,12 +124,22 @@ export function dockerodeOptions(endpoint: DockerEndpoint): Dockerode.DockerOpti
     port: endpoint.port,
     protocol: endpoint.tls ? 'https' : 'http',
   };
-  if (!endpoint.tls || !endpoint.certPath) return base;
+  if (!endpoint.tls) return base;
+  // A context made with --docker skip-tls-verify=true: TLS without checking the server's certificate.
+  const verify: Partial<ModemOptions> = endpoint.skipTlsVerify ? { agent: new https.Agent({ rejectUnauthorized: false }) } : {};
+  if (!endpoint.certPath) return { ...base, ...verify };
+  const optional = endpoint.certFilesOptional === true;
+  const files = {
+    ca: readCert(endpoint.certPath, 'ca.pem', optional),
+    cert: readCert(endpoint.certPath, 'cert.pem', optional),
+    key: readCert(endpoint.certPath, 'key.pem', optional),
+  };
   return {
     ...base,
-    ca: readCert(endpoint.certPath, 'ca.pem'),
-    cert: readCert(endpoint.certPath, 'cert.pem'),
-    key: readCert(endpoint.certPath, 'key.pem'),
+    ...verify,
+    ...(files.ca ? { ca: files.ca } : {}),
+    ...(files.cert ? { cert: files.cert } : {}),
+    ...(files.key ? { key: files.key } : {}),
   };
 }
 

@@ -10,11 +10,13 @@ import type {
   Engine,
   EngineEvent,
   EngineInfo,
+  EngineLocation,
   ExecResult,
   ExecStream,
   LogOptions,
   LogRecord,
   NetworkRequest,
+  PortRelay,
   ProgressSink,
   PublishedPort,
   VolumeRequest,
@@ -22,7 +24,9 @@ import type {
 import { DevstackError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { buildImage } from './build-image.js';
-import { dockerodeOptions, parseDockerHost } from './connect.js';
+import { dockerodeOptions, type DockerEndpoint } from './connect.js';
+import { chooseEngine, describeEngineChoice, type EngineChoice } from './engine-choice.js';
+import { openSshRelay } from './ssh-stdio.js';
 import { execInContainer, type ExecOptions } from './container-exec.js';
 import { toCreateOptions } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
@@ -35,6 +39,17 @@ import { pullImage } from './pull-image.js';
 
 /** How long openEngine waits for the engine to answer a ping. */
 export const PING_LIMIT_MS = 2_000;
+/** Over ssh the first ping also pays for the ssh handshake; a refused key or closed port still fails in < 5 s. */
+export const SSH_PING_LIMIT_MS = 4_500;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** Where an endpoint's engine runs, seen from here. */
+export function engineLocation(endpoint: DockerEndpoint): EngineLocation {
+  if (endpoint.kind === 'unix') return { kind: 'local' };
+  if (endpoint.kind === 'tcp' && LOOPBACK_HOSTS.has(endpoint.host)) return { kind: 'local' };
+  return { kind: 'remote', via: endpoint.kind, host: endpoint.host };
+}
 
 function projectFilter(project: string): { label: string[] } {
   return { label: [`${LABEL.project}=${project}`] };
@@ -57,11 +72,27 @@ function limitSignal(signal: AbortSignal | undefined, limitMs: number): { signal
 }
 
 export class DockerEngine implements Engine {
+  readonly location: EngineLocation;
+  readonly chosen: string | undefined;
+  /** A setting the choice of engine overrode (said once by the CLI). */
+  readonly overridden: string | undefined;
+
   constructor(
     private readonly docker: Dockerode,
     /** Where the engine is, as the user would write DOCKER_HOST (for messages). */
     readonly address: string,
-  ) {}
+    choice?: EngineChoice,
+  ) {
+    this.overridden = choice?.overridden;
+    this.location = choice ? engineLocation(choice.endpoint) : { kind: 'local' };
+    this.chosen = choice ? describeEngineChoice(choice) : undefined;
+    if (choice?.endpoint.kind === 'ssh') {
+      const target = choice.endpoint;
+      this.openPortRelay = (toHost, toPort, opts = {}) => openSshRelay(target, toHost, toPort, opts.localPort ?? 0, opts);
+    }
+  }
+
+  openPortRelay?: (toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }) => Promise<PortRelay>;
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -320,16 +351,23 @@ export class DockerEngine implements Engine {
  * Connects to the engine DOCKER_HOST (in `env`) names, or the default socket, and pings it within 2 s.
  * No engine, no permission, or no answer → one DevstackError kind 'engine-unreachable' with a fix.
  */
-export async function openEngine(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<DockerEngine> {
-  const endpoint = parseDockerHost(env);
+export async function openEngine(
+  env: Record<string, string | undefined>,
+  signal?: AbortSignal,
+  opts: { contextFlag?: string | undefined } = {},
+): Promise<DockerEngine> {
+  const choice = chooseEngine({ env, contextFlag: opts.contextFlag });
+  const { endpoint } = choice;
   const docker = new DockerodeClass(dockerodeOptions(endpoint));
-  const limited = limitSignal(signal, PING_LIMIT_MS);
+  const limitMs = endpoint.kind === 'ssh' ? SSH_PING_LIMIT_MS : PING_LIMIT_MS;
+  const limited = limitSignal(signal, limitMs);
+  const where = choice.context ? `${endpoint.address} (context ${choice.context})` : endpoint.address;
   try {
     await probes(docker).ping({ abortSignal: limited.signal });
   } catch (err) {
     if (signal?.aborted) throw new DevstackError('interrupted', 'connect to the Docker Engine: interrupted', { cause: err });
-    if (limited.timedOut()) throw unreachableError(endpoint.address, `no answer within ${PING_LIMIT_MS / 1000} s`, err);
-    throw unreachableError(endpoint.address, connectionFailureReason(err) ?? engineMessage(err), err);
+    if (limited.timedOut()) throw unreachableError(where, `no answer within ${limitMs / 1000} s`, err);
+    throw unreachableError(where, connectionFailureReason(err) ?? engineMessage(err), err);
   }
-  return new DockerEngine(docker, endpoint.address);
+  return new DockerEngine(docker, endpoint.address, choice);
 }

@@ -10,6 +10,12 @@ interface ModemError {
 }
 
 const START_HINT = 'Start Docker (on Debian: sudo dockerd &, or systemctl start docker), or set DOCKER_HOST.';
+/** The command that shows what devstack's ssh sees: `ssh -p 2222 dev@box docker version`. */
+function sshHint(address: string): string {
+  const m = /^ssh:\/\/(?:([^@/]+)@)?(\[[^\]]+\]|[^:/\s]+)(?::(\d+))?/.exec(address);
+  const command = m ? `ssh ${m[3] ? `-p ${m[3]} ` : ''}${m[1] ? `${m[1]}@` : ''}${m[2]} docker version` : 'ssh HOST docker version';
+  return `Check that \`${command}\` works from this shell without a prompt (key or agent, known_hosts, ~/.ssh/config) and that docker is on the remote PATH.`;
+}
 const PERMISSION_HINT =
   'Add your user to the docker group (sudo usermod -aG docker $USER, then log in again), or run devstack with sudo.';
 
@@ -45,7 +51,7 @@ export function connectionFailureReason(err: unknown): string | undefined {
 }
 
 export function unreachableError(address: string, reason: string, cause?: unknown): DevstackError {
-  const hint = reason === 'permission denied' ? PERMISSION_HINT : START_HINT;
+  const hint = address.startsWith('ssh://') ? sshHint(address) : reason === 'permission denied' ? PERMISSION_HINT : START_HINT;
   return new DevstackError('engine-unreachable', `Cannot reach a Docker Engine at ${address} (${reason})`, {
     hint,
     cause,

@@ -57,7 +57,14 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
     unchecked.add(key);
     return false;
   };
+  // A remote engine's host is not this host: what holds its ports is what the engine publishes (above) and,
+  // for anything else there, the "port is already allocated" retry at start. This host's sockets say nothing.
+  const remote = engine.location?.kind === 'remote';
   const checkPorts = async (keys: string[]) => {
+    if (remote) {
+      for (const key of keys) host.set(key, false);
+      return;
+    }
     // A few at a time: each check opens sockets, and too many at once fail with EMFILE (read as "taken").
     for (let start = 0; start < keys.length; start += CHECK_CONCURRENCY) {
       await Promise.all(
@@ -105,10 +112,18 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
 }
 
 /** For the "port is already allocated" race: the next port above the lost one that is free on the host now. */
-export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>): Promise<number> {
+export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>, engine?: Engine): Promise<number> {
   if (binding.hostPort === 0) return 0;
+  // Remote engine: skip what its containers publish; anything else there shows up as another "already allocated".
+  const published = engine?.location?.kind === 'remote'
+    ? new Set((await engine.listPublishedPorts()).filter((e) => e.port.protocol === binding.protocol).map((e) => e.port.hostPort))
+    : undefined;
   for (let port = binding.hostPort + 1; port <= HIGHEST_PORT; port++) {
     if (alsoTaken.has(port)) continue;
+    if (published) {
+      if (!published.has(port)) return port;
+      continue;
+    }
     if ((await checkHostPort(port, binding.protocol)).free) return port;
   }
   throw new DevstackError('port', `no free host port above ${binding.hostPort} for service ${binding.service}`, {

@@ -7,7 +7,8 @@ import { createHealthcheckProbe } from './healthcheck.js';
 import { createHttpProbe } from './http.js';
 import { createLogProbe } from './log.js';
 import { createPostgresProbe } from './postgres.js';
-import type { ReadinessProbe } from './probe.js';
+import type { ProbeEndpoint, ReadinessProbe } from './probe.js';
+import { relayedProbe, routeProbe } from './probe-route.js';
 import { resolveProbeEndpoint } from './probe-endpoint.js';
 import { createRedisProbe } from './redis.js';
 import { createRunningProbe } from './running.js';
@@ -45,14 +46,22 @@ export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: Readin
   if (!endpoint) return { unavailable: `container port ${port} has no host address yet`, fatal: false };
   // The container's own environment is what its entrypoint used; the compose model is the fallback.
   const env = { ...ctx.service.environment, ...ctx.details.env };
+  const build = (at: ProbeEndpoint) => networkProbe(spec, at, env);
+  // A remote engine: the address is right on the engine host; probe-route.ts says how to get there from here.
+  const route = routeProbe(ctx.engine, ctx.details, port, endpoint);
+  if (route.kind === 'unreachable') return { unavailable: route.reason, fatal: true };
+  return { probe: route.kind === 'relay' ? relayedProbe(route, build) : build(route.endpoint) };
+}
+
+function networkProbe(spec: Extract<ReadySpec, { kind: 'postgres' | 'redis' | 'http' | 'tcp' }>, endpoint: ProbeEndpoint, env: Record<string, string>): ReadinessProbe {
   switch (spec.kind) {
     case 'postgres':
-      return { probe: createPostgresProbe({ endpoint, ...postgresSettingsFromEnv(env) }) };
+      return createPostgresProbe({ endpoint, ...postgresSettingsFromEnv(env) });
     case 'redis':
-      return { probe: createRedisProbe({ endpoint, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) }) };
+      return createRedisProbe({ endpoint, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) });
     case 'http':
-      return { probe: createHttpProbe({ endpoint, path: spec.path, ...(spec.status === undefined ? {} : { status: spec.status }) }) };
+      return createHttpProbe({ endpoint, path: spec.path, ...(spec.status === undefined ? {} : { status: spec.status }) });
     case 'tcp':
-      return { probe: createTcpProbe({ endpoint }) };
+      return createTcpProbe({ endpoint });
   }
 }

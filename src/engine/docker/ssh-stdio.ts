@@ -1,0 +1,184 @@
+// An engine behind ssh://[user@]host[:port], reached like the docker CLI does: the system's `ssh` runs
+// `docker system dial-stdio` on the remote, and its stdin/stdout carry one HTTP connection to the remote engine.
+// The system's ssh (not ssh2) so ~/.ssh/config, agents, ProxyJump and known_hosts apply as they do for `docker`.
+// The same ssh reaches a port on the engine host (`ssh -W host:port`): readiness probes and `devstack forward`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+
+export interface SshTarget {
+  host: string;
+  user?: string;
+  port?: number;
+  /** The engine's socket on the remote, when the address names one (ssh://host/run/docker.sock). */
+  socketPath?: string;
+}
+
+/** Fail fast instead of prompting: devstack has no terminal to offer ssh, and a wrong key must be an error in < 5 s. */
+const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=4', '-o', 'ServerAliveInterval=15'];
+
+/** ssh's arguments up to and including the destination (`-T`: no terminal, `--`: the host is never an option). */
+export function sshBaseArgs(target: SshTarget): string[] {
+  return [
+    ...SSH_OPTIONS,
+    '-T',
+    ...(target.user ? ['-l', target.user] : []),
+    ...(target.port !== undefined ? ['-p', String(target.port)] : []),
+    '--',
+    target.host,
+  ];
+}
+
+/** `ssh … host docker [--host unix://path] system dial-stdio` */
+export function dialStdioArgs(target: SshTarget): string[] {
+  const hostFlag = target.socketPath ? [`--host=unix://${target.socketPath}`] : [];
+  return [...sshBaseArgs(target), 'docker', ...hostFlag, 'system', 'dial-stdio'];
+}
+
+/** `ssh -W host:port …`: stdin/stdout become a TCP connection made by the remote host. */
+export function forwardArgs(target: SshTarget, toHost: string, toPort: number): string[] {
+  const dest = toHost.includes(':') ? `[${toHost}]:${toPort}` : `${toHost}:${toPort}`;
+  return ['-W', dest, ...sshBaseArgs(target)];
+}
+
+/** The last lines ssh wrote to stderr, as one reason ("Permission denied (publickey)."). */
+function sshReason(stderr: string, code: number | null, signal: NodeJS.Signals | null): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('Warning: Permanently added'));
+  const text = lines.slice(-2).join(' ');
+  if (text !== '') return text.startsWith('ssh:') ? text : `ssh: ${text}`;
+  return signal ? `ssh ended by ${signal}` : `ssh exited with code ${code ?? '?'}`;
+}
+
+/** One ssh child as a socket-like duplex stream, as node's http client and net.Socket users expect. */
+export class SshStdioStream extends Duplex {
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private gotData = false;
+
+  constructor(args: string[]) {
+    super({ allowHalfOpen: true });
+    this.child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { stdin, stdout, stderr } = this.child;
+    if (!stdin || !stdout || !stderr) throw new Error('ssh: no stdio pipes');
+    stdout.on('data', (chunk: Buffer) => {
+      this.gotData = true;
+      if (!this.push(chunk)) stdout.pause();
+    });
+    // The end of the stream is decided at 'close' (after the exit code is known): a failed ssh is an error, not an EOF.
+    stderr.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
+    });
+    stdin.on('error', () => undefined); // EPIPE after ssh exited: the exit says why
+    this.child.on('error', (err) => this.destroy(err));
+    this.child.on('close', (code, signal) => {
+      if (this.destroyed) return;
+      if (code !== 0 && !this.gotData) {
+        const error = Object.assign(new Error(sshReason(this.stderr, code, signal)), { code: 'ESSH' });
+        this.destroy(error);
+        return;
+      }
+      this.push(null);
+    });
+  }
+
+  override _read(): void {
+    this.child.stdout?.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    const stdin = this.child.stdin;
+    if (!stdin || stdin.destroyed) return done();
+    stdin.write(chunk, () => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.child.stdin?.end();
+    done();
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    done(err);
+  }
+
+  // What node's http client and Agent call on a socket; a pipe to a child has nothing to tune.
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  /** An idle kept-alive connection must not hold the process open. */
+  unref(): this {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as net.Socket | null)?.unref?.();
+    return this;
+  }
+  ref(): this {
+    this.child.ref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as net.Socket | null)?.ref?.();
+    return this;
+  }
+}
+
+/** An http.Agent whose connections are `ssh … docker system dial-stdio` children; idle ones are kept for reuse. */
+export function sshDialAgent(target: SshTarget): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
+  const args = dialStdioArgs(target);
+  (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshStdioStream(args);
+  return agent;
+}
+
+export interface PortRelay {
+  /** Where to connect on this host. */
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on this host's loopback (`localPort`, 0 = any) and carries each connection over `ssh -W` to
+ * `toHost:toPort` as the engine host sees it. The listener does not keep the process alive by itself.
+ */
+export function openSshRelay(target: SshTarget, toHost: string, toPort: number, localPort = 0, opts: { keepAlive?: boolean } = {}): Promise<PortRelay> {
+  const args = forwardArgs(target, toHost, toPort);
+  const open = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    open.add(socket);
+    const remote = new SshStdioStream(args);
+    socket.pipe(remote).pipe(socket);
+    const end = () => {
+      open.delete(socket);
+      socket.destroy();
+      remote.destroy();
+    };
+    socket.on('error', end);
+    socket.on('close', end);
+    remote.on('error', end);
+    remote.on('close', end);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(localPort, '127.0.0.1', () => {
+      server.off('error', reject);
+      if (!opts.keepAlive) server.unref();
+      const address = server.address() as net.AddressInfo;
+      resolve({
+        host: '127.0.0.1',
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of open) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

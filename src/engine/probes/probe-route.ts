@@ -1,0 +1,58 @@
+// How a probe reaches a service when the engine is not on this host. The endpoint resolveProbeEndpoint gives is
+// right *on the engine host* (its 127.0.0.1 for a published port, or the container's bridge IP); from here:
+//   - local engine: dial it as is;
+//   - ssh engine: relay through ssh to that same address on the engine host (works for loopback-only publishes
+//     and container IPs alike, and needs no port open to the network);
+//   - tcp engine: dial the engine host's address when the port is published on all its addresses;
+//     otherwise the port is only reachable on the engine host, which this host cannot reach: say so.
+import type { ContainerDetails, Engine, PortRelay } from '../../core/engine.js';
+import { formatEndpoint, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
+
+export type ProbeRoute =
+  | { kind: 'direct'; endpoint: ProbeEndpoint }
+  | { kind: 'relay'; target: ProbeEndpoint; via: string; open: () => Promise<PortRelay> }
+  | { kind: 'unreachable'; reason: string };
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay'>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
+  const location = engine.location;
+  if (location?.kind !== 'remote') return { kind: 'direct', endpoint };
+  const openRelay = engine.openPortRelay?.bind(engine);
+  if (openRelay) {
+    return { kind: 'relay', target: endpoint, via: location.via, open: () => openRelay(endpoint.host, endpoint.port) };
+  }
+  const published = details.ports.find((p) => p.containerPort === containerPort && p.protocol === 'tcp' && p.hostPort === endpoint.port);
+  if (published && WILDCARDS.has(published.hostIp)) return { kind: 'direct', endpoint: { host: location.host, port: endpoint.port } };
+  const where = published ? `published on ${published.hostIp}:${published.hostPort} of the engine host` : `not published (container address ${formatEndpoint(endpoint)})`;
+  return {
+    kind: 'unreachable',
+    reason: `port ${containerPort} is ${where} ${location.host}, which this host cannot reach; publish it on all addresses ("0.0.0.0:${endpoint.port}:${containerPort}") or reach the engine over ssh://`,
+  };
+}
+
+/** A probe asked through a relay opened on first use; its description names the address on the engine host. */
+export function relayedProbe(route: Extract<ProbeRoute, { kind: 'relay' }>, build: (endpoint: ProbeEndpoint) => ReadinessProbe): ReadinessProbe {
+  let relay: Promise<PortRelay> | undefined;
+  let inner: ReadinessProbe | undefined;
+  const description = `${build(route.target).description} on the engine host, through ${route.via}`;
+  return {
+    description,
+    async attempt(signal: AbortSignal): Promise<ProbeOutcome> {
+      relay ??= route.open();
+      let opened: PortRelay;
+      try {
+        opened = await relay;
+      } catch (error) {
+        relay = undefined;
+        return { ready: false, reason: `relay through ${route.via}: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      inner ??= build({ host: opened.host, port: opened.port });
+      return inner.attempt(signal);
+    },
+    async close(): Promise<void> {
+      await inner?.close?.();
+      if (relay) await (await relay.catch(() => undefined))?.close();
+    },
+  };
+}

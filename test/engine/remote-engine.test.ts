@@ -1,0 +1,202 @@
+// A remote engine, for real: the second dockerd that scripts/remote-engine.sh runs in its own network namespace,
+// reached over ssh:// (the system ssh running docker system dial-stdio) and through contexts made by the docker
+// CLI (`docker context create`). Fails, never skips, when that engine is not there.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../../src/core/labels.js';
+import { devstack } from '../smoke/support/cli.js';
+
+interface Remote {
+  address: string;
+  socket: string;
+  sshHost: string;
+  sshWrongKeyHost: string;
+  tlsHost: string;
+  tlsCertPath: string;
+}
+
+const REMOTE_JSON = '/var/lib/devstack-remote/remote.json';
+let remote: Remote;
+let dir: string;
+let dockerConfig: string;
+const projects: string[] = [];
+
+function remoteDocker(...args: string[]): string {
+  return execFileSync('docker', ['-H', remote.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function localDocker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function removeEverywhere(project: string): void {
+  for (const run of [remoteDocker, localDocker]) {
+    const ids = run('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`).split('\n').filter(Boolean);
+    if (ids.length > 0) run('rm', '-f', '-v', ...ids);
+    const volumes = run('volume', 'ls', '-q', '--filter', `label=${LABEL.project}=${project}`).split('\n').filter(Boolean);
+    if (volumes.length > 0) run('volume', 'rm', '-f', ...volumes);
+    const networks = run('network', 'ls', '-q', '--filter', `label=${LABEL.project}=${project}`).split('\n').filter(Boolean);
+    if (networks.length > 0) run('network', 'rm', ...networks);
+  }
+}
+
+function newProject(): string {
+  const name = `dsremote-${randomBytes(4).toString('hex')}`;
+  projects.push(name);
+  return name;
+}
+
+function randomPort(): number {
+  return 20000 + Math.floor(Math.random() * 9000);
+}
+
+/** A small stack: Postgres with a volume, and Redis; `hostIp` is where ports are published on the engine host. */
+function writeStack(project: string, ports: { db: number; cache: number }, hostIp = ''): string {
+  const folder = path.join(dir, project);
+  execFileSync('mkdir', ['-p', folder]);
+  const at = hostIp === '' ? '' : `${hostIp}:`;
+  writeFileSync(
+    path.join(folder, 'compose.yaml'),
+    `services:
+  db:
+    image: postgres:16-alpine
+    environment: { POSTGRES_USER: app, POSTGRES_PASSWORD: secret, POSTGRES_DB: app }
+    ports: ["${at}${ports.db}:5432"]
+    volumes: [dbdata:/var/lib/postgresql/data]
+  cache:
+    image: redis:7-alpine
+    ports: ["${at}${ports.cache}:6379"]
+volumes:
+  dbdata:
+`,
+  );
+  return folder;
+}
+
+/** Holds a port on this host's loopback with a server that accepts and says nothing: a probe dialing it never succeeds. */
+function holdLocalPort(port: number): Promise<net.Server> {
+  const server = net.createServer((socket) => socket.on('error', () => undefined));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+beforeAll(() => {
+  remote = JSON.parse(readFileSync(REMOTE_JSON, 'utf8')) as Remote; // missing: run npm run remote-engine (fails the file)
+  remoteDocker('version', '--format', '{{.Server.Version}}');
+  dir = mkdtempSync(path.join(tmpdir(), 'devstack-remote-'));
+  dockerConfig = mkdtempSync(path.join(tmpdir(), 'devstack-docker-config-'));
+  // Contexts as a user makes them, with the docker CLI, in a config folder of our own.
+  const cli = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: dockerConfig }, stdio: 'pipe' });
+  cli('context', 'create', 'devbox', '--docker', `host=${remote.sshHost}`);
+  const certs = remote.tlsCertPath;
+  cli('context', 'create', 'devbox-tls', '--docker', `host=${remote.tlsHost},ca=${certs}/ca.pem,cert=${certs}/cert.pem,key=${certs}/key.pem`);
+});
+
+afterAll(() => {
+  for (const project of projects) removeEverywhere(project);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true });
+});
+
+describe('a remote engine over ssh://', () => {
+  it('up reaches ready with probes through ssh, not this host\'s loopback; ps, logs, ports, a remote port remapped, down --volumes', async () => {
+    const project = newProject();
+    const ports = { db: randomPort(), cache: randomPort() + 10000 };
+    // A foreign container on the remote host holds the cache's port: planning must see it there and remap.
+    const foreign = `${project}-foreign`;
+    remoteDocker('run', '-d', '--name', foreign, '-p', `127.0.0.1:${ports.cache}:6379`, 'redis:7-alpine');
+    // This host's loopback holds the db port with a silent server: a probe dialing 127.0.0.1 here would never pass.
+    const decoy = await holdLocalPort(ports.db);
+    try {
+      const cwd = writeStack(project, ports);
+      const env = { DOCKER_HOST: remote.sshHost };
+      const up = devstack(['up', '-p', project], { cwd, env });
+      expect(up.stderr + up.stdout).toMatch(/db\s+ready|project .* is up/);
+      expect(up.status, up.stderr).toBe(0);
+      expect(up.stderr).toContain(`db ready (postgres SELECT 1 at 127.0.0.1:${ports.db} as app/app on the engine host, through ssh)`);
+      expect(up.stderr).toMatch(new RegExp(`cache ${ports.cache} -> \\d+`));
+      // Everything is on the remote engine; nothing of the project on this host's engine.
+      expect(remoteDocker('ps', '--filter', `label=${LABEL.project}=${project}`, '--format', '{{.Names}}').split('\n').sort()).toEqual([`${project}-cache-1`, `${project}-db-1`]);
+      expect(localDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+
+      const ps = devstack(['ps', '-p', project], { cwd, env });
+      expect(ps.status, ps.stderr).toBe(0);
+      expect(ps.stdout).toMatch(new RegExp(`db\\s+${project}-db-1\\s+running`));
+      const logs = devstack(['logs', '-p', project, 'db'], { cwd, env });
+      expect(logs.status, logs.stderr).toBe(0);
+      expect(logs.stdout).toContain('database system is ready to accept connections');
+      const portsOut = devstack(['ports', '-p', project], { cwd, env });
+      expect(portsOut.stdout).toContain(`5432/tcp -> 127.0.0.1:${ports.db}`);
+      expect(portsOut.stdout).not.toContain(`-> 127.0.0.1:${ports.cache}\n`);
+
+      const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
+      expect(down.status, down.stderr).toBe(0);
+      expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+      expect(remoteDocker('volume', 'ls', '-q', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+      // The foreign container is not ours: still there.
+      expect(remoteDocker('ps', '--filter', `name=${foreign}`, '--format', '{{.Names}}')).toBe(foreign);
+    } finally {
+      decoy.close();
+      remoteDocker('rm', '-f', foreign);
+    }
+  });
+});
+
+describe('a remote engine through docker contexts', () => {
+  it('--context, DOCKER_CONTEXT and `docker context use` each pick the context; doctor says which and why', () => {
+    const env = { DOCKER_CONFIG: dockerConfig, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
+    const doctorFlag = devstack(['doctor', '--context', 'devbox'], { cwd: dir, env });
+    expect(doctorFlag.stdout).toContain(`engine: context devbox (from --context) → ${remote.sshHost}`);
+    expect(doctorFlag.stdout).toMatch(/ok\s+engine\s+Docker Engine 20\.10/);
+    const doctorEnv = devstack(['doctor'], { cwd: dir, env: { ...env, DOCKER_CONTEXT: 'devbox-tls' } });
+    expect(doctorEnv.stdout).toContain(`engine: context devbox-tls (from DOCKER_CONTEXT) → ${remote.tlsHost}`);
+    expect(doctorEnv.stdout).toMatch(/ok\s+engine\s+Docker Engine 20\.10/);
+    execFileSync('docker', ['context', 'use', 'devbox'], { env: { ...process.env, DOCKER_CONFIG: dockerConfig }, stdio: 'pipe' });
+    try {
+      const doctorCurrent = devstack(['doctor'], { cwd: dir, env });
+      expect(doctorCurrent.stdout).toContain(`engine: context devbox (from current context) → ${remote.sshHost}`);
+    } finally {
+      execFileSync('docker', ['context', 'use', 'default'], { env: { ...process.env, DOCKER_CONFIG: dockerConfig }, stdio: 'pipe' });
+    }
+  });
+
+  it('up through a tcp+TLS context: probes dial the engine host for ports published on all its addresses; down --volumes', () => {
+    const project = newProject();
+    const ports = { db: randomPort(), cache: randomPort() + 10000 };
+    const cwd = writeStack(project, ports, '0.0.0.0');
+    const env = { DOCKER_CONFIG: dockerConfig, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
+    const up = devstack(['up', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(up.status, up.stderr).toBe(0);
+    expect(up.stderr).toContain(`db ready (postgres SELECT 1 at ${remote.address}:${ports.db} as app/app)`);
+    expect(up.stderr).toContain(`cache ready (redis PING at ${remote.address}:${ports.cache})`);
+    const ps = devstack(['ps', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(ps.stdout).toMatch(new RegExp(`cache\\s+${project}-cache-1\\s+running`));
+    const down = devstack(['down', '-p', project, '--volumes', '--yes', '--context', 'devbox-tls'], { cwd, env });
+    expect(down.status, down.stderr).toBe(0);
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+  });
+});
+
+describe('a remote engine that cannot be reached: one clear error, exit 4', () => {
+  it.each([
+    ['an unknown context', ['--context', 'no-such-context'], {}, /Docker context "no-such-context" \(from --context\) does not exist/],
+    ['a closed ssh port', [], { sshPort: 2222 }, /Cannot reach a Docker Engine at ssh:\/\/root@[\d.]+:2222 \(ssh: connect to host [\d.]+ port 2222: Connection refused\)/],
+    ['a closed tcp port', [], { tcpPort: 2399 }, /Cannot reach a Docker Engine at tcp:\/\/[\d.]+:2399 \(connection refused\)/],
+    ['a key the remote refuses', [], { wrongKey: true }, /Cannot reach a Docker Engine at ssh:\/\/root@devstack-r-wrongkey \(ssh: root@[\d.]+: Permission denied \(publickey\)\.\)/],
+  ])('%s', (_what, args, how, message) => {
+    const h = how as { sshPort?: number; tcpPort?: number; wrongKey?: boolean };
+    const host = h.sshPort ? `${remote.sshHost}:${h.sshPort}` : h.tcpPort ? `tcp://${remote.address}:${h.tcpPort}` : h.wrongKey ? remote.sshWrongKeyHost : undefined;
+    const r = devstack(['ps', '-p', 'dsremote-none', ...args], { cwd: dir, env: { DOCKER_CONFIG: dockerConfig, DOCKER_HOST: host, DOCKER_CONTEXT: undefined } });
+    expect(r.status, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^hint: /m);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
