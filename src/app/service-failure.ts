@@ -43,6 +43,10 @@ function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false 
       return `${service} was not ready within ${secs}s (${r.probe})`;
     case 'aborted':
       return `${service}: interrupted while waiting for it to be ready`;
+    case 'restarting':
+      return `${service} is crash-looping: the engine restarted it ${r.restarts ?? '?'} times (restart: ${r.restartPolicy ?? '?'}), last exit code ${r.exitCode ?? '?'}; waited ${secs}s`;
+    case 'rejected':
+      return `${service} answered, and waiting will not change the answer (${r.probe})`;
   }
 }
 
@@ -67,7 +71,7 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
   const logs = ctx.containerId ? await lastLogLines(ctx.engine, ctx.containerId, LOG_TAIL_LINES) : [];
   if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
-  if (isWaitFailure(cause)) hint = waitFailureHint(cause.reason, ctx.service, logs.length > 0);
+  if (isWaitFailure(cause)) hint = cause.hint ?? waitFailureHint(cause.reason, ctx.service, logs.length > 0);
   const kind = isWaitFailure(cause) && cause.reason === 'timeout' ? 'timeout' : 'service-failed';
   return new DevstackError(kind, message, { details, ...(hint ? { hint } : {}), cause });
 }
@@ -75,9 +79,9 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
 /** Points at what the report shows: the log lines above it, or where to look when there are none. */
 function waitFailureHint(reason: Extract<WaitResult, { ok: false }>['reason'], service: string, hasLogs: boolean): string {
   const logs = hasLogs ? 'its log lines above' : `its logs with \`devstack logs ${service}\` (it printed none so far)`;
-  return reason === 'timeout'
-    ? `Raise --wait-timeout or x-devstack.timeout if it is just slow, or check ${logs}.`
-    : `Check ${logs}; fix the service and run devstack up again.`;
+  if (reason === 'timeout') return `Raise --wait-timeout or x-devstack.timeout if it is just slow, or check ${logs}.`;
+  if (reason === 'restarting') return `It exits soon after each start; check ${logs}, fix its command or what it needs, and run devstack up again.`;
+  return `Check ${logs}; fix the service and run devstack up again.`;
 }
 
 function isWaitFailure(x: unknown): x is Extract<WaitResult, { ok: false }> {

@@ -10,7 +10,7 @@ import { createPostgresProbe } from './postgres.js';
 import type { ReadinessProbe } from './probe.js';
 import { resolveProbeEndpoint } from './probe-endpoint.js';
 import { createRedisProbe } from './redis.js';
-import { createRunningProbe } from './running.js';
+import { createRunningProbe, type StayedUp } from './running.js';
 import { createTcpProbe } from './tcp.js';
 
 export interface ProbeContext {
@@ -21,15 +21,15 @@ export interface ProbeContext {
   /** The container as inspected after start: published ports, network IPs, environment. */
   details: ContainerDetails;
   container: ContainerStateSource;
-  /** For "running" standing in for healthy: how long the container must have stayed up (0: started is enough). */
-  stayedUpMs: number;
+  /** For "running" standing in for healthy: how long the container must have stayed up (undefined: started is enough). */
+  stayedUp?: StayedUp;
 }
 
 /** The probe, or why none can be built yet (no address: not started, no port known). */
 export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: ReadinessProbe } | { unavailable: string; fatal: boolean } {
   switch (spec.kind) {
     case 'none':
-      return { probe: createRunningProbe(ctx.container, ctx.stayedUpMs > 0 ? { startedAt: ctx.details.startedAt, ms: ctx.stayedUpMs } : undefined) };
+      return { probe: createRunningProbe(ctx.container, ctx.stayedUp) };
     case 'healthcheck':
       return { probe: createHealthcheckProbe(ctx.container) };
     case 'log':
