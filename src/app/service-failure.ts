@@ -46,7 +46,7 @@ function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false 
     case 'restarting':
       return `${service} is crash-looping: the engine restarted it ${r.restarts ?? '?'} times (restart: ${r.restartPolicy ?? '?'}), last exit code ${r.exitCode ?? '?'}; waited ${secs}s`;
     case 'rejected':
-      return `${service} answered, and waiting will not change the answer (${r.probe})`;
+      return `${service} answered ${r.lastError ?? 'with a refusal'}; waiting will not change that (${r.probe})`;
   }
 }
 
@@ -57,7 +57,7 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   if (isWaitFailure(cause)) {
     // Its hint is written once the log lines are known.
     message = waitFailureMessage(ctx.service, cause);
-    if (cause.lastError) details.push(`last probe error: ${cause.lastError}`);
+    if (cause.lastError && cause.reason !== 'rejected') details.push(`last probe error: ${cause.lastError}`);
     if (cause.healthLog && cause.healthLog.length > 0) {
       details.push('health log:', ...cause.healthLog.map((l) => `  ${l}`));
     }

@@ -47,7 +47,7 @@ export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: Readin
   const env = { ...ctx.service.environment, ...ctx.details.env };
   switch (spec.kind) {
     case 'postgres':
-      return { probe: createPostgresProbe({ endpoint, ...postgresSettingsFromEnv(env) }) };
+      return { probe: createPostgresProbe({ endpoint, service: ctx.service.name, ...postgresSettingsFromEnv(env) }) };
     case 'redis':
       return { probe: createRedisProbe({ endpoint, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) }) };
     case 'http':

@@ -24,6 +24,12 @@ const RESTARTED_STAYED_UP_MS = 1000;
  * or two crashes while a dependency comes up are tolerated.
  */
 export const CRASH_LOOP_RESTARTS = 3;
+/**
+ * A rejection (wrong password, unknown database) ends the wait once the service has given it on every attempt for
+ * this long. The official images answer over TCP only after their init, so the first answer is already final;
+ * the margin is for images that create roles or databases after opening their port.
+ */
+export const REJECTION_SETTLE_MS = 2000;
 
 const NETWORK_PROBES = new Set<ReadySpec['kind']>(['postgres', 'redis', 'http', 'tcp']);
 
@@ -74,6 +80,8 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
   let attempts = 0;
   let delay = 0;
   let lastError: string | undefined;
+  /** Since when every attempt has been rejected with this same reason. */
+  let rejection: { reason: string; since: number } | undefined;
   const withLastError = (extra: Partial<Failure> = {}): Partial<Failure> => (lastError === undefined ? extra : { lastError, ...extra });
 
   const ready = (): WaitResult => ({ ok: true, probe: probeName, elapsedMs: elapsed(), attempts, restartCount: watch.current.restartCount });
@@ -145,7 +153,14 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
           }
           // An attempt the overall limit cut short says nothing about the service: keep what the last one said.
           if (!(outcome.cutShort === true && lastError !== undefined)) lastError = outcome.reason;
-          if (outcome.rejected) return (await verdictFromContainer(watch.current)) ?? fail('rejected', { lastError, hint: outcome.rejected.hint });
+          if (outcome.rejected) {
+            if (rejection?.reason !== outcome.reason) rejection = { reason: outcome.reason, since: clock.now() };
+            if (clock.now() - rejection.since >= REJECTION_SETTLE_MS) {
+              return (await verdictFromContainer(watch.current)) ?? fail('rejected', { lastError, hint: outcome.rejected.hint });
+            }
+          } else if (!outcome.cutShort) {
+            rejection = undefined;
+          }
           if (outcome.fatal) return (await verdictFromContainer(watch.current)) ?? fail('failed', { lastError });
         }
       } else {
