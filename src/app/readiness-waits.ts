@@ -47,14 +47,16 @@ export class ReadinessWaits {
 
   /**
    * The final answer for a service: its earlier wait, confirmed by one inspect showing the same container still in
-   * the state that wait saw (not restarted, stopped or unhealthy since). Anything else is asked afresh.
+   * the state that wait saw (not restarted — by hand or by its restart policy —, stopped or unhealthy since).
+   * Anything else is asked afresh.
    */
   async confirm(name: string, containerId: string, condition: WaitCondition): Promise<WaitResult> {
     const earlier = await this.waitFor(name, containerId, condition);
     if (!earlier.ok) return earlier;
     const began = this.began.get(`${name}/${condition}`) ?? 0;
     const now = await this.opts.engine.inspectContainer(containerId).catch(() => undefined);
-    if (now && stillAsSeen(now, condition, began)) return earlier;
+    const sameRun = earlier.restartCount === undefined || now?.restartCount === earlier.restartCount;
+    if (now && sameRun && stillAsSeen(now, condition, began)) return earlier;
     return this.waitFor(name, containerId, condition, { fresh: true });
   }
 }

@@ -54,6 +54,10 @@ function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false 
       return `${service} was not ready within ${secs}s (${r.probe})`;
     case 'aborted':
       return `${service}: interrupted while waiting for it to be ready`;
+    case 'restarting':
+      return `${service} is crash-looping: the engine restarted it ${r.restarts ?? '?'} times (restart: ${r.restartPolicy ?? '?'}), last exit code ${r.exitCode ?? '?'}; waited ${secs}s`;
+    case 'rejected':
+      return `${service} answered ${r.lastError ?? 'with a refusal'}; waiting will not change that (${r.probe})`;
   }
 }
 
@@ -64,7 +68,7 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   if (isWaitFailure(cause)) {
     // Its hint is written once the log lines are known.
     message = waitFailureMessage(ctx.service, cause);
-    if (cause.lastError) details.push(`last probe error: ${cause.lastError}`);
+    if (cause.lastError && cause.reason !== 'rejected') details.push(`last probe error: ${cause.lastError}`);
     if (cause.healthLog && cause.healthLog.length > 0) {
       details.push('health log:', ...cause.healthLog.map((l) => `  ${l}`));
     }
@@ -78,7 +82,7 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
   const logs = ctx.containerId ? await maskedLastLogLines(ctx.engine, ctx.containerId) : [];
   if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
-  if (isWaitFailure(cause)) hint = waitFailureHint(cause.reason, ctx.service, logs.length > 0);
+  if (isWaitFailure(cause)) hint = cause.hint ?? waitFailureHint(cause.reason, ctx.service, logs.length > 0);
   // A fault of the compose file stays one (exit 3), located where the file says it.
   if (isDevstackError(cause) && cause.kind === 'compose') {
     return new DevstackError('compose', message, { details, ...(hint ? { hint } : {}), ...(cause.location ? { location: cause.location } : {}), cause });
@@ -90,9 +94,9 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
 /** Points at what the report shows: the log lines above it, or where to look when there are none. */
 function waitFailureHint(reason: Extract<WaitResult, { ok: false }>['reason'], service: string, hasLogs: boolean): string {
   const logs = hasLogs ? 'its log lines above' : `its logs with \`devstack logs ${service}\` (it printed none so far)`;
-  return reason === 'timeout'
-    ? `Raise --wait-timeout or x-devstack.timeout if it is just slow, or check ${logs}.`
-    : `Check ${logs}; fix the service and run devstack up again.`;
+  if (reason === 'timeout') return `Raise --wait-timeout or x-devstack.timeout if it is just slow, or check ${logs}.`;
+  if (reason === 'restarting') return `It exits soon after each start; check ${logs}, fix its command or what it needs, and run devstack up again.`;
+  return `Check ${logs}; fix the service and run devstack up again.`;
 }
 
 function isWaitFailure(x: unknown): x is Extract<WaitResult, { ok: false }> {

@@ -38,9 +38,23 @@ export function hasActiveHealthcheck(service: ServiceConfig): boolean {
 
 /** Programs whose presence as the command keeps the image's server running (`redis-server --appendonly yes`). */
 const SERVER_PROGRAMS = /(^|\/)(postgres|postmaster|redis-server|redis-stack-server|valkey-server|keydb-server|docker-entrypoint\.sh)$/;
+/** The official images' entrypoint script: it starts the server only when given no command, a flag or the server. */
+const ENTRYPOINT_SCRIPT = /(^|\/)docker-entrypoint\.sh$/;
 
-/** The image's own server still runs: no command override, or one that starts that server (or a flag list). */
+/**
+ * The image's own server still runs: no command or entrypoint override, or ones that start that server (or pass it
+ * flags). `entrypoint: [psql, …]` or `entrypoint: [sh, -c]` runs a client instead, like `command: [psql, …]`.
+ */
 export function runsImageServer(service: ServiceConfig): boolean {
+  const entrypoint = service.entrypoint ?? [];
+  // An entrypoint replaces the image's: what it runs is its own first word (the image's entrypoint script, or the
+  // server itself), then what that script is given (the rest of it, else the command).
+  if (entrypoint.length > 0) {
+    if (!SERVER_PROGRAMS.test(entrypoint[0] ?? '')) return false;
+    if (!ENTRYPOINT_SCRIPT.test(entrypoint[0] ?? '')) return true;
+    const [next] = [...entrypoint.slice(1), ...(service.command ?? [])];
+    return next === undefined || next.startsWith('-') || SERVER_PROGRAMS.test(next);
+  }
   const command = service.command;
   if (!command || command.length === 0) return true;
   const first = command[0] ?? '';

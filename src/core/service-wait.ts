@@ -16,15 +16,31 @@ export interface WaitRequest {
 }
 
 export type WaitResult =
-  | { ok: true; probe: string; elapsedMs: number; attempts: number }
+  | {
+      ok: true;
+      probe: string;
+      elapsedMs: number;
+      attempts: number;
+      /** The container's restart count when it was seen ready: a higher one later means it crashed since. */
+      restartCount?: number;
+    }
   | {
       ok: false;
       probe: string;
       elapsedMs: number;
-      reason: 'exited' | 'unhealthy' | 'timeout' | 'aborted' | 'failed';
+      /**
+       * restarting: the engine's restart policy keeps restarting it (a crash loop); rejected: the service answered
+       * in a way waiting will not change (a wrong password, a database that does not exist).
+       */
+      reason: 'exited' | 'unhealthy' | 'timeout' | 'aborted' | 'failed' | 'restarting' | 'rejected';
       lastError?: string;
       exitCode?: number;
+      /** How often the engine restarted the container, and under which compose `restart:` (reason `restarting`). */
+      restarts?: number;
+      restartPolicy?: string;
       healthLog?: string[];
+      /** What to do, when the waiter knows better than the generic advice. */
+      hint?: string;
     };
 
 export type WaitForService = (req: WaitRequest) => Promise<WaitResult>;

@@ -1,34 +1,12 @@
 // The built CLI against the real engine: up / ps / down with --json, and Ctrl-C during up.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import { devstack, devstackChild } from './support/cli.js';
+import { cliStacks, docker } from './support/stacks.js';
 
-const projects: string[] = [];
-const stateDir = mkdtempSync(join(tmpdir(), 'dscli-state-'));
+const { stateDir, stackDir, cleanup } = cliStacks('dscli');
 
-function stackDir(compose: string): { dir: string; name: string } {
-  const name = `dscli${Math.random().toString(36).slice(2, 8)}`;
-  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  writeFileSync(join(dir, 'compose.yaml'), compose);
-  projects.push(name);
-  return { dir, name };
-}
-
-const docker = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-
-afterAll(() => {
-  for (const name of projects) {
-    const label = `label=${LABEL.project}=${name}`;
-    for (const id of docker(['ps', '-aq', '--filter', label]).split('\n').filter(Boolean)) docker(['rm', '-fv', id]);
-    for (const id of docker(['network', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean)) docker(['network', 'rm', id]);
-    for (const id of docker(['volume', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean)) docker(['volume', 'rm', id]);
-  }
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('devstack up / ps / down (built CLI, real engine)', () => {
   it('brings a stack up with NDJSON progress, lists it, and takes it down', () => {

@@ -112,3 +112,22 @@ describe('chooseReadySpec with a command override', () => {
     expect(chooseReadySpec(base(command ? { command } : {})).kind).toBe(kind);
   });
 });
+
+describe('chooseReadySpec with an entrypoint override: a client run from a server image is not probed as a server', () => {
+  const pg = (over: Partial<ServiceConfig>): ServiceConfig => ({
+    name: 'migrate', image: 'postgres:16-alpine', environment: {}, ports: [], expose: [], volumes: [], dependsOn: {}, labels: {}, tty: false,
+    stdinOpen: false, extraHosts: [], networks: {}, profiles: [], devstack: {}, source: { file: 'f', line: 1, col: 1 }, ...over,
+  });
+  it.each<[string[], string[] | undefined, string]>([
+    [['psql'], ['-h', 'db', '-c', 'select 1'], 'none'],
+    [['sh', '-c'], ['psql -h db -f /seed.sql'], 'none'],
+    [['/bin/sh', '-c', 'pg_dump -h db app > /out/dump.sql'], undefined, 'none'],
+    [['docker-entrypoint.sh'], ['psql', '-h', 'db'], 'none'],
+    [['docker-entrypoint.sh'], undefined, 'postgres'],
+    [['docker-entrypoint.sh'], ['postgres', '-c', 'fsync=off'], 'postgres'],
+    [['docker-entrypoint.sh', '-c', 'fsync=off'], undefined, 'postgres'],
+    [['postgres'], ['-c', 'fsync=off'], 'postgres'],
+  ])('entrypoint %j, command %j → %s', (entrypoint, command, kind) => {
+    expect(chooseReadySpec(pg({ entrypoint, ...(command ? { command } : {}) })).kind).toBe(kind);
+  });
+});

@@ -5,12 +5,17 @@
 import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
 import { isDevstackError } from '../../core/errors.js';
 import { FAST_INTERVAL_MS } from './attempt-schedule.js';
+import { systemClock, type Clock } from './clock.js';
 
 export interface ObservedContainer {
   status: ContainerStatus | 'removed';
   health: HealthStatus;
-  /** Set once the container has exited. */
+  /** Set once the container has exited (and while the engine waits to restart it: its last exit code). */
   exitCode: number | null;
+  /** How often the engine's restart policy restarted it since it was last started by hand (inspect only). */
+  restartCount: number;
+  /** When its current run began (ms since the epoch; NaN when not known). */
+  startedAt: number;
 }
 
 /** Read-only view for probes that judge the container itself (running, healthcheck). */
@@ -25,7 +30,7 @@ export interface ContainerStateSource {
 const OUTPUT_WAKE_GAP_MS = FAST_INTERVAL_MS;
 
 export class ContainerWatch implements ContainerStateSource {
-  private state: ObservedContainer = { status: 'created', health: 'none', exitCode: null };
+  private state: ObservedContainer = { status: 'created', health: 'none', exitCode: null, restartCount: 0, startedAt: Number.NaN };
   private eventCount = 0;
   private readonly listeners = new Set<() => void>();
   private readonly stop = new AbortController();
@@ -34,11 +39,12 @@ export class ContainerWatch implements ContainerStateSource {
   private constructor(
     private readonly engine: Engine,
     readonly containerId: string,
+    private readonly clock: Clock,
   ) {}
 
   /** Subscribes to the project's events first, then inspects once (an event may already have passed). */
-  static async open(engine: Engine, project: string, containerId: string, signal: AbortSignal): Promise<ContainerWatch> {
-    const watch = new ContainerWatch(engine, containerId);
+  static async open(engine: Engine, project: string, containerId: string, signal: AbortSignal, clock: Clock = systemClock): Promise<ContainerWatch> {
+    const watch = new ContainerWatch(engine, containerId, clock);
     const onAbort = () => watch.close();
     signal.addEventListener('abort', onAbort, { once: true });
     watch.stop.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
@@ -74,30 +80,22 @@ export class ContainerWatch implements ContainerStateSource {
         throw error;
       }
       if (this.eventCount === countBefore || attempt === 3) {
-        this.update({
-          status: details.status,
-          health: details.health,
-          exitCode: details.status === 'exited' || details.status === 'dead' ? details.exitCode : null,
-        });
+        this.update(observedFromDetails(details));
         return details;
       }
     }
   }
 
   /** Resolves at the next change, after `ms`, or when `signal` aborts — whichever is first. */
-  changeOrDelay(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.listeners.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      this.listeners.add(done);
-      signal.addEventListener('abort', done, { once: true });
-      if (signal.aborted) done();
-    });
+  async changeOrDelay(ms: number, signal: AbortSignal): Promise<void> {
+    const changed = new AbortController();
+    const onChange = () => changed.abort();
+    this.listeners.add(onChange);
+    try {
+      await this.clock.sleep(ms, AbortSignal.any([signal, changed.signal]));
+    } finally {
+      this.listeners.delete(onChange);
+    }
   }
 
   /**
@@ -105,11 +103,11 @@ export class ContainerWatch implements ContainerStateSource {
    * chatty container does not turn the wait into a busy loop). Output is only a hint: the probe decides.
    */
   wakeOnOutput(): void {
-    const output = this.engine.logs(this.containerId, { follow: true, since: Date.now() / 1000, tail: 0, timestamps: false }, this.stop.signal);
+    const output = this.engine.logs(this.containerId, { follow: true, since: this.clock.now() / 1000, tail: 0, timestamps: false }, this.stop.signal);
     const loop = async () => {
       try {
         for await (const _line of output) {
-          const now = Date.now();
+          const now = this.clock.now();
           if (now - this.lastOutputWake < OUTPUT_WAKE_GAP_MS) continue;
           this.lastOutputWake = now;
           for (const listener of [...this.listeners]) listener();
@@ -166,8 +164,9 @@ export function applyContainerEvent(state: ObservedContainer, event: EngineEvent
       return { ...state, status: 'created' };
     case 'start':
     case 'restart':
+      return { ...state, status: 'running', health: state.health === 'none' ? 'none' : 'starting', exitCode: null, startedAt: event.time };
     case 'unpause':
-      return { status: 'running', health: state.health === 'none' ? 'none' : 'starting', exitCode: null };
+      return { ...state, status: 'running' };
     case 'pause':
       return { ...state, status: 'paused' };
     case 'die':
@@ -177,6 +176,18 @@ export function applyContainerEvent(state: ObservedContainer, event: EngineEvent
     default:
       return state;
   }
+}
+
+/** What an inspect says, in the watch's terms. */
+export function observedFromDetails(details: ContainerDetails): ObservedContainer {
+  const finished = details.status === 'exited' || details.status === 'dead' || details.status === 'restarting';
+  return {
+    status: details.status,
+    health: details.health,
+    exitCode: finished ? details.exitCode : null,
+    restartCount: details.restartCount,
+    startedAt: Date.parse(details.startedAt),
+  };
 }
 
 function sameContainer(eventId: string, containerId: string): boolean {

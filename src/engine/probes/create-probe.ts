@@ -11,7 +11,7 @@ import type { ProbeEndpoint, ReadinessProbe } from './probe.js';
 import { relayedProbe, routeProbe } from './probe-route.js';
 import { resolveProbeEndpoint } from './probe-endpoint.js';
 import { createRedisProbe } from './redis.js';
-import { createRunningProbe } from './running.js';
+import { createRunningProbe, type StayedUp } from './running.js';
 import { createTcpProbe } from './tcp.js';
 
 export interface ProbeContext {
@@ -22,15 +22,15 @@ export interface ProbeContext {
   /** The container as inspected after start: published ports, network IPs, environment. */
   details: ContainerDetails;
   container: ContainerStateSource;
-  /** For "running" standing in for healthy: how long the container must have stayed up (0: started is enough). */
-  stayedUpMs: number;
+  /** For "running" standing in for healthy: how long the container must have stayed up (undefined: started is enough). */
+  stayedUp?: StayedUp;
 }
 
 /** The probe, or why none can be built yet (no address: not started, no port known). */
 export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: ReadinessProbe } | { unavailable: string; fatal: boolean } {
   switch (spec.kind) {
     case 'none':
-      return { probe: createRunningProbe(ctx.container, ctx.stayedUpMs > 0 ? { startedAt: ctx.details.startedAt, ms: ctx.stayedUpMs } : undefined) };
+      return { probe: createRunningProbe(ctx.container, ctx.stayedUp) };
     case 'healthcheck':
       return { probe: createHealthcheckProbe(ctx.container) };
     case 'log':
@@ -46,17 +46,17 @@ export function createProbe(spec: ReadySpec, ctx: ProbeContext): { probe: Readin
   if (!endpoint) return { unavailable: `container port ${port} has no host address yet`, fatal: false };
   // The container's own environment is what its entrypoint used; the compose model is the fallback.
   const env = { ...ctx.service.environment, ...ctx.details.env };
-  const build = (at: ProbeEndpoint) => networkProbe(spec, at, env);
+  const build = (at: ProbeEndpoint) => networkProbe(spec, at, env, ctx.service.name);
   // A remote engine: the address is right on the engine host; probe-route.ts says how to get there from here.
   const route = routeProbe(ctx.engine, ctx.details, port, endpoint);
   if (route.kind === 'unreachable') return { unavailable: route.reason, fatal: true };
   return { probe: route.kind === 'relay' ? relayedProbe(route, build) : build(route.endpoint) };
 }
 
-function networkProbe(spec: Extract<ReadySpec, { kind: 'postgres' | 'redis' | 'http' | 'tcp' }>, endpoint: ProbeEndpoint, env: Record<string, string>): ReadinessProbe {
+function networkProbe(spec: Extract<ReadySpec, { kind: 'postgres' | 'redis' | 'http' | 'tcp' }>, endpoint: ProbeEndpoint, env: Record<string, string>, service: string): ReadinessProbe {
   switch (spec.kind) {
     case 'postgres':
-      return createPostgresProbe({ endpoint, ...postgresSettingsFromEnv(env) });
+      return createPostgresProbe({ endpoint, service, ...postgresSettingsFromEnv(env) });
     case 'redis':
       return createRedisProbe({ endpoint, ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}) });
     case 'http':

@@ -9,13 +9,15 @@ export interface PostgresProbeOptions extends PostgresConnectionSettings {
   endpoint: ProbeEndpoint;
   /** Limit for the TCP connect + startup handshake of one attempt. */
   connectTimeoutMs?: number;
+  /** The compose service, for the commands a hint suggests. */
+  service?: string;
 }
 
-/** SQLSTATEs that mean "a server answered, but not the one (or not yet the state) we wait for". */
+/** SQLSTATEs that mean "a server answered, but not (or not yet) with what we wait for". */
 const NOT_YET_CODES: Record<string, string> = {
   '28P01': 'authentication failed',
   '28000': 'authorization rejected',
-  '3D000': 'database does not exist yet',
+  '3D000': 'database does not exist',
   '57P03': 'server is starting up',
   '57P01': 'server is shutting down',
 };
@@ -42,12 +44,37 @@ export function createPostgresProbe(options: PostgresProbeOptions): ReadinessPro
         await raceAbort(client.query('SELECT 1'), signal);
         return READY;
       } catch (error) {
-        return notReady(describePostgresError(error, where));
+        const reason = describePostgresError(error, where);
+        const hint = rejectionHint(error, options);
+        return hint === undefined ? notReady(reason) : { ready: false, reason, rejected: { hint } };
       } finally {
         void client.end().catch(() => {});
       }
     },
   };
+}
+
+/**
+ * What to do about an answer that waiting will not change: the server has finished starting (the official image's
+ * entrypoint initialises on a socket-only server, so a TCP answer comes from the final one) and refuses the role,
+ * password or database the container's environment names. The image applies POSTGRES_USER / POSTGRES_PASSWORD /
+ * POSTGRES_DB only when it initialises an empty data folder: a volume from before a change keeps the old ones.
+ */
+export function rejectionHint(error: unknown, options: PostgresConnectionSettings & { service?: string }): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  const service = options.service ?? '';
+  const fromScratch = `devstack reset-db --from-scratch ${service}`.trimEnd();
+  const startOver = `start over from empty data (this deletes it): \`${fromScratch}\`, or \`devstack down -v\` then \`devstack up\``;
+  switch (code) {
+    case '28P01':
+      return `The data volume was initialised with another password for ${options.user}; a changed POSTGRES_PASSWORD applies only to empty data. Put the old password back, or ${startOver}.`;
+    case '28000':
+      return `The data volume was initialised for another POSTGRES_USER than ${options.user}. Put the old user back, or ${startOver}.`;
+    case '3D000':
+      return `The data volume was initialised without database ${options.database} (POSTGRES_DB is created only on empty data). Create it, put the old POSTGRES_DB back, or ${startOver}.`;
+    default:
+      return undefined;
+  }
 }
 
 /** Keeps the server's own words (`password authentication failed for user "app"`) in the reason. */

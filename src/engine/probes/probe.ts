@@ -1,7 +1,11 @@
 // One readiness probe = one question asked of a service ("does it answer SELECT 1 yet?").
 // The waiter (wait-for-service.ts) decides how often to ask and for how long.
 
-export type ProbeOutcome = { ready: true } | { ready: false; reason: string; fatal?: boolean };
+/**
+ * `fatal`: waiting cannot change the answer (no healthcheck to wait for). `rejected`: the service answered, and
+ * its answer will not change by waiting either (wrong password); `hint` says what to do instead.
+ */
+export type ProbeOutcome = { ready: true } | { ready: false; reason: string; fatal?: boolean; rejected?: { hint: string } };
 
 export interface ReadinessProbe {
   /** What is asked, and where: `postgres SELECT 1 at 127.0.0.1:5432 as app`. */

@@ -4,8 +4,10 @@ import type { ReadySpec, ServiceConfig } from '../../core/model.js';
 import type { WaitCondition, WaitRequest, WaitResult } from '../../core/service-wait.js';
 import { chooseReadySpec, hasActiveHealthcheck } from '../../core/readiness.js';
 import { ATTEMPT_LIMIT_MS, attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
+import { clockTimeout, systemClock, type Clock } from './clock.js';
 import { ContainerWatch, type ObservedContainer } from './container-watch.js';
 import { createProbe } from './create-probe.js';
+import type { StayedUp } from './running.js';
 import { describeError, raceAbort, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
 export type { WaitCondition, WaitRequest, WaitResult };
@@ -14,6 +16,20 @@ type Failure = Extract<WaitResult, { ok: false }>;
 
 /** "Running" as readiness for service_healthy: up this long since it started (a process that exits at once fails). */
 const RUNNING_STAYED_UP_MS = 100;
+/** …and this long once the engine's restart policy has restarted it during the wait (it crashed at least once). */
+const RESTARTED_STAYED_UP_MS = 1000;
+/**
+ * Restarts by the engine's restart policy that make a crash loop: seen during the wait, or the count of a container
+ * found restarting. Docker waits 100 ms, 200 ms, 400 ms… between them, so an instant crash gets there in ~1 s; one
+ * or two crashes while a dependency comes up are tolerated.
+ */
+export const CRASH_LOOP_RESTARTS = 3;
+/**
+ * A rejection (wrong password, unknown database) ends the wait once the service has given it on every attempt for
+ * this long. The official images answer over TCP only after their init, so the first answer is already final;
+ * the margin is for images that create roles or databases after opening their port.
+ */
+export const REJECTION_SETTLE_MS = 2000;
 
 const NETWORK_PROBES = new Set<ReadySpec['kind']>(['postgres', 'redis', 'http', 'tcp']);
 
@@ -25,10 +41,17 @@ export function readySpecForCondition(condition: WaitCondition, service: Service
   return spec;
 }
 
-export async function waitForService(req: WaitRequest): Promise<WaitResult> {
-  const startedAt = Date.now();
+/** Whether the engine restarts a container that exited with `exitCode` under compose's `restart:` value. */
+export function restartPolicyRestarts(restart: string | undefined, exitCode: number | null): boolean {
+  const policy = (restart ?? 'no').split(':')[0];
+  if (policy === 'always' || policy === 'unless-stopped') return true;
+  return policy === 'on-failure' && exitCode !== 0;
+}
+
+export async function waitForService(req: WaitRequest, clock: Clock = systemClock): Promise<WaitResult> {
+  const startedAt = clock.now();
   const deadline = startedAt + req.timeoutMs;
-  const elapsed = () => Date.now() - startedAt;
+  const elapsed = () => clock.now() - startedAt;
   const completion = req.condition === 'service_completed_successfully';
   let probeName = completion ? 'exit 0' : 'container running';
   const fail = (reason: Failure['reason'], extra: Partial<Failure> = {}): Failure => ({
@@ -42,7 +65,7 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
 
   let watch: ContainerWatch;
   try {
-    watch = await ContainerWatch.open(req.engine, req.project, req.containerId, req.signal);
+    watch = await ContainerWatch.open(req.engine, req.project, req.containerId, req.signal, clock);
   } catch (error) {
     return req.signal.aborted ? fail('aborted') : fail('failed', { lastError: `inspecting the container: ${describeError(error)}` });
   }
@@ -52,17 +75,34 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
   if (spec.kind === 'none' && req.condition === 'service_healthy' && !req.service.devstack.ready && watch.current.health !== 'none') {
     spec = { kind: 'healthcheck' };
   }
+  const restartsBefore = watch.current.restartCount;
   let probe: ReadinessProbe | undefined;
   let attempts = 0;
   let delay = 0;
   let lastError: string | undefined;
+  /** Since when every attempt has been rejected with this same reason. */
+  let rejection: { reason: string; since: number } | undefined;
   const withLastError = (extra: Partial<Failure> = {}): Partial<Failure> => (lastError === undefined ? extra : { lastError, ...extra });
 
-  /** Exit / removal / unhealthy end the wait, whatever the probe says. */
-  const verdictFromContainer = async (state: ObservedContainer): Promise<WaitResult | undefined> => {
+  const ready = (): WaitResult => ({ ok: true, probe: probeName, elapsedMs: elapsed(), attempts, restartCount: watch.current.restartCount });
+
+  /** Exit / removal / unhealthy / a crash loop end the wait, whatever the probe says. */
+  const verdictFromContainer = async (seen: ObservedContainer): Promise<WaitResult | undefined> => {
+    let state = seen;
     if (completion && state.status === 'exited') {
-      if (state.exitCode === 0) return { ok: true, probe: probeName, elapsedMs: elapsed(), attempts };
+      if (state.exitCode === 0) return ready();
       return fail('failed', withLastError({ ...(state.exitCode === null ? {} : { exitCode: state.exitCode }) }));
+    }
+    // An exit the restart policy answers with a restart is not the end: the inspect after `die` says `restarting`
+    // (the engine counts the restart before it reports the exit).
+    if (state.status === 'exited' && restartPolicyRestarts(req.service.restart, state.exitCode)) {
+      await watch.refresh().catch(() => undefined);
+      state = watch.current;
+    }
+    const restartsSeen = state.restartCount - restartsBefore;
+    if (restartsSeen >= CRASH_LOOP_RESTARTS || (state.status === 'restarting' && state.restartCount >= CRASH_LOOP_RESTARTS)) {
+      const exit = state.exitCode === null ? {} : { exitCode: state.exitCode };
+      return fail('restarting', { restarts: state.restartCount, restartPolicy: req.service.restart ?? 'no', ...exit });
     }
     if (state.status === 'exited' || state.status === 'dead') {
       return fail('exited', withLastError(state.exitCode === null ? {} : { exitCode: state.exitCode }));
@@ -82,7 +122,7 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
       const verdict = await verdictFromContainer(watch.current);
       if (verdict) return verdict;
       if (req.signal.aborted) return fail('aborted', withLastError());
-      const remaining = deadline - Date.now();
+      const remaining = deadline - clock.now();
       if (remaining <= 0) {
         // Events can be missed (stream not yet connected, engine hiccup): one last look before "timeout".
         await watch.refresh().catch(() => undefined);
@@ -91,7 +131,7 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
 
       if (!completion) {
         if (!probe) {
-          const built = await buildProbe(req, spec, watch);
+          const built = await buildProbe(req, spec, watch, { ms: RUNNING_STAYED_UP_MS, afterRestartMs: RESTARTED_STAYED_UP_MS, restartsBefore, clock });
           if ('probe' in built) {
             probe = built.probe;
             probeName = probe.description;
@@ -105,14 +145,22 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
         }
         if (probe) {
           attempts += 1;
-          const outcome = await attemptOnce(probe, attemptLimitMs(remaining), req.signal);
+          const outcome = await attemptOnce(probe, attemptLimitMs(remaining), req.signal, clock);
           if (req.signal.aborted) return fail('aborted', withLastError());
           if (outcome.ready) {
             // The container may have died during the attempt; its events say so before we claim ready.
-            return (await verdictFromContainer(watch.current)) ?? { ok: true, probe: probeName, elapsedMs: elapsed(), attempts };
+            return (await verdictFromContainer(watch.current)) ?? ready();
           }
           // An attempt the overall limit cut short says nothing about the service: keep what the last one said.
           if (!(outcome.cutShort === true && lastError !== undefined)) lastError = outcome.reason;
+          if (outcome.rejected) {
+            if (rejection?.reason !== outcome.reason) rejection = { reason: outcome.reason, since: clock.now() };
+            if (clock.now() - rejection.since >= REJECTION_SETTLE_MS) {
+              return (await verdictFromContainer(watch.current)) ?? fail('rejected', { lastError, hint: outcome.rejected.hint });
+            }
+          } else if (!outcome.cutShort) {
+            rejection = undefined;
+          }
           if (outcome.fatal) return (await verdictFromContainer(watch.current)) ?? fail('failed', { lastError });
         }
       } else {
@@ -120,7 +168,7 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
       }
 
       delay = nextAttemptDelayMs(elapsed(), delay);
-      await watch.changeOrDelay(Math.min(delay, deadline - Date.now()), req.signal);
+      await watch.changeOrDelay(Math.min(delay, deadline - clock.now()), req.signal);
     }
   } finally {
     watch.close();
@@ -128,7 +176,7 @@ export async function waitForService(req: WaitRequest): Promise<WaitResult> {
   }
 }
 
-async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch) {
+async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch, stayedUp: StayedUp) {
   const details = await watch.refresh().catch(() => undefined);
   if (!details) return { unavailable: 'the container could not be inspected', fatal: false } as const;
   return createProbe(spec, {
@@ -138,18 +186,20 @@ async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWat
     containerId: req.containerId,
     details,
     container: watch,
-    stayedUpMs: req.condition === 'service_started' ? 0 : RUNNING_STAYED_UP_MS,
+    ...(req.condition === 'service_started' ? {} : { stayedUp }),
   });
 }
 
 /** One attempt, bounded by `limitMs` even when the probe ignores its signal. */
-async function attemptOnce(probe: ReadinessProbe, limitMs: number, signal: AbortSignal): Promise<ProbeOutcome & { cutShort?: boolean }> {
-  const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(limitMs)]);
+async function attemptOnce(probe: ReadinessProbe, limitMs: number, signal: AbortSignal, clock: Clock): Promise<ProbeOutcome & { cutShort?: boolean }> {
+  const limit = clockTimeout(clock, limitMs, signal);
   try {
-    return await raceAbort(probe.attempt(attemptSignal), attemptSignal);
+    return await raceAbort(probe.attempt(limit.signal), limit.signal);
   } catch (error) {
     if (signal.aborted) return { ready: false, reason: 'aborted' };
-    if (attemptSignal.aborted) return { ready: false, reason: `no answer within ${limitMs} ms`, cutShort: limitMs < ATTEMPT_LIMIT_MS };
+    if (limit.timedOut()) return { ready: false, reason: `no answer within ${limitMs} ms`, cutShort: limitMs < ATTEMPT_LIMIT_MS };
     return { ready: false, reason: describeError(error) };
+  } finally {
+    limit.cancel();
   }
 }

@@ -75,10 +75,11 @@ describe('probe endpoint', () => {
 });
 
 describe('container events', () => {
-  const base = { status: 'running', health: 'starting', exitCode: null } as const;
+  const base = { status: 'running', health: 'starting', exitCode: null, restartCount: 0, startedAt: 0 } as const;
   const event = (action: string, exitCode?: number) => ({ type: 'container' as const, action, id: 'x', labels: {}, time: 0, ...(exitCode === undefined ? {} : { exitCode }) });
   it('tracks die, health and destroy', () => {
-    expect(applyContainerEvent(base, event('die', 1))).toEqual({ status: 'exited', health: 'starting', exitCode: 1 });
+    expect(applyContainerEvent(base, event('die', 1))).toEqual({ ...base, status: 'exited', exitCode: 1 });
+    expect(applyContainerEvent({ ...base, status: 'exited' }, { ...event('start'), time: 1234 })).toMatchObject({ status: 'running', startedAt: 1234 });
     expect(applyContainerEvent(base, event('health_status: healthy')).health).toBe('healthy');
     expect(applyContainerEvent(base, event('health_status:unhealthy')).health).toBe('unhealthy');
     expect(applyContainerEvent(base, event('destroy')).status).toBe('removed');
