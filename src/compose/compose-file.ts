@@ -14,6 +14,7 @@ import type { VariableLookup } from './interpolation.js';
 import { validateComposeService, validateComposeTree } from './schema-validation.js';
 import { castFieldTypes } from './type-casting.js';
 import { parseYamlSource } from './yaml-source.js';
+import type { ParsedYaml } from './yaml-source.js';
 
 export interface LoadedComposeFile {
   file: string;
@@ -27,6 +28,7 @@ export class ComposeFileReader {
   private readonly sources: SourceFiles;
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
+  private readonly parsedFiles = new Map<string, ParsedYaml>();
   private readonly cast = new Map<string, LoadedComposeFile & { validated?: boolean }>();
   private readonly lookupIds = new Map<VariableLookup, number>();
 
@@ -123,16 +125,26 @@ export class ComposeFileReader {
     return loaded;
   }
 
-  private readInterpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-      const location = { file, line: 1, col: 1 };
-      return { file, root: { kind: 'map', entries: new Map(), loc: location }, issues: [{ location, message: `cannot read compose file: ${reason}` }], validated: true };
+  /** A file's YAML tree, read and parsed once however many times it is loaded. */
+  parsed(file: string): ParsedYaml {
+    let parsed = this.parsedFiles.get(file);
+    if (parsed === undefined) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+        parsed = parseYamlSource(text, file);
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+        const location = { file, line: 1, col: 1 };
+        parsed = { root: { kind: 'map', entries: new Map(), loc: location }, issues: [{ location, message: `cannot read compose file: ${reason}` }] };
+      }
+      this.parsedFiles.set(file, parsed);
     }
-    const parsed = parseYamlSource(text, file);
+    return parsed;
+  }
+
+  private readInterpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
+    const parsed = this.parsed(file);
     if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues, validated: true };
     const interpolated = interpolateTree(parsed.root, lookup);
     for (const { name, location } of interpolated.unset) {

@@ -1,5 +1,4 @@
 // compose files → Project: discovery, environment, per-file stages, merge, profiles, normalization.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ComposeError } from '../core/errors.js';
@@ -13,7 +12,7 @@ import type { Node } from './node.js';
 import { child, isMap, scalarText } from './node.js';
 import { interpolateText } from './interpolation.js';
 import type { VariableLookup } from './interpolation.js';
-import { parseYamlSource } from './yaml-source.js';
+import type { ParsedYaml } from './yaml-source.js';
 import { dropResetKeys, mergeComposeFiles } from './merge.js';
 import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
 import { declaredFileObjects } from './normalize/file-objects.js';
@@ -39,20 +38,13 @@ function composeFileVariable(environment: Record<string, string | undefined>): s
 }
 
 /** The last top-level `name:` of the files, interpolated (a file that does not parse is reported later). */
-function declaredProjectName(files: string[], lookup: VariableLookup): Node | undefined {
+function declaredProjectName(files: string[], lookup: VariableLookup, parsed: (file: string) => ParsedYaml): Node | undefined {
   let declared: Node | undefined;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const parsed = parseYamlSource(text, file);
-    const node = child(parsed.root, 'name');
-    if (node === undefined || parsed.issues.length > 0) continue;
+    const { root, issues } = parsed(file);
+    const node = child(root, 'name');
     const value = scalarText(node);
-    if (value === undefined) continue;
+    if (node === undefined || value === undefined || issues.length > 0) continue;
     try {
       declared = { ...node, kind: 'scalar', value: interpolateText(value, lookup).value } as Node;
     } catch {
@@ -67,14 +59,18 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   const sources = new SourceFiles();
   const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
   // The name comes first: compose sets COMPOSE_PROJECT_NAME to it for the interpolation of the files.
+  const resolved: { name?: string } = {};
+  const lookup: VariableLookup = (variable) =>
+    variable === 'COMPOSE_PROJECT_NAME' && resolved.name !== undefined ? resolved.name : env.lookup(variable);
+  const reader = new ComposeFileReader(lookup, sources);
+  const named = opts.projectName || env.lookup('COMPOSE_PROJECT_NAME');
   const name = resolveProjectName({
     flag: opts.projectName,
     environment: env.lookup('COMPOSE_PROJECT_NAME'),
-    topLevel: opts.projectName || env.lookup('COMPOSE_PROJECT_NAME') ? undefined : declaredProjectName(discovered.files, env.lookup),
+    topLevel: named ? undefined : declaredProjectName(discovered.files, env.lookup, (file) => reader.parsed(file)),
     projectDir: discovered.projectDir,
   });
-  const lookup: VariableLookup = (variable) => (variable === 'COMPOSE_PROJECT_NAME' ? name : env.lookup(variable));
-  const reader = new ComposeFileReader(lookup, sources);
+  resolved.name = name;
   const issues: ComposeIssue[] = [];
   const trees: Node[] = [];
   for (const file of discovered.files) {

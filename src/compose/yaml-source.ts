@@ -22,7 +22,8 @@ export const MAX_NESTING = 300;
 
 export function parseYamlSource(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, merge: true, prettyErrors: false });
+  // Duplicate keys are found by the conversion below (the library's own check is quadratic in a map's size).
+  const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, merge: true, prettyErrors: false, uniqueKeys: false });
   const at = (offset: number | undefined): SourceLocation => {
     const pos = lineCounter.linePos(offset ?? 0);
     return { file, line: pos.line, col: pos.col };
@@ -140,6 +141,7 @@ class NodeConverter {
         this.issues.push({ location: keyLoc, message: 'the key __proto__ is not allowed' });
         continue;
       }
+      if (out.has(key)) this.issues.push({ location: keyLoc, message: 'YAML syntax error: Map keys must be unique' });
       out.set(key, { key, keyLoc, value });
     }
     // Explicit keys win over merged ones; earlier merge sources win over later ones.
