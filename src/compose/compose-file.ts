@@ -11,8 +11,10 @@ import { SourceFiles } from './source-files.js';
 import { includeReferences, mergeIncluded, type IncludeReference } from './include.js';
 import { interpolateTree } from './interpolation.js';
 import type { VariableLookup } from './interpolation.js';
-import { validateComposeTree } from './schema-validation.js';
+import { validateComposeService, validateComposeTree } from './schema-validation.js';
+import { castFieldTypes } from './type-casting.js';
 import { parseYamlSource } from './yaml-source.js';
+import type { ParsedYaml } from './yaml-source.js';
 
 export interface LoadedComposeFile {
   file: string;
@@ -26,6 +28,8 @@ export class ComposeFileReader {
   private readonly sources: SourceFiles;
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
+  private readonly parsedFiles = new Map<string, ParsedYaml>();
+  private readonly cast = new Map<string, LoadedComposeFile & { validated?: boolean }>();
   private readonly lookupIds = new Map<VariableLookup, number>();
 
   constructor(
@@ -39,7 +43,7 @@ export class ComposeFileReader {
    * A file ready to merge: interpolated, validated, its includes added and its extends resolved. `lookup` gives
    * the variables (an included file also sees its own env files).
    */
-  load(file: string, includedFrom: string[] = [], lookup: VariableLookup = this.lookup): LoadedComposeFile {
+  load(file: string, includedFrom: string[] = [], lookup: VariableLookup = this.lookup, included = new Set<string>()): LoadedComposeFile {
     const first = this.interpolatedAndValidated(file, lookup);
     if (first.issues.length > 0) return first;
     const issues: ComposeIssue[] = [];
@@ -50,15 +54,17 @@ export class ComposeFileReader {
         issues.push({ location: ref.location, message: `include cycle: ${cycle}` });
       } else if (!existsSync(ref.file)) {
         issues.push({ location: ref.location, message: `included file not found: ${ref.file}` });
-      } else {
+      } else if (!included.has(ref.file)) {
+        // A file included both directly and through another include is loaded once (compose's rule).
+        included.add(ref.file);
         const withEnvFiles = this.includeLookup(ref, lookup, issues);
         if (withEnvFiles === undefined) continue;
-        const included = this.load(ref.file, [...includedFrom, file], withEnvFiles);
-        issues.push(...included.issues);
-        if (included.issues.length === 0) root = mergeIncluded(root, included.root, ref, issues);
+        const loaded = this.load(ref.file, [...includedFrom, file], withEnvFiles, included);
+        issues.push(...loaded.issues);
+        if (loaded.issues.length === 0) root = mergeIncluded(root, loaded.root, ref, issues);
       }
     }
-    const resolved = resolveExtends(root, file, (other) => this.treeForExtends(other, lookup));
+    const resolved = resolveExtends(root, file, (other) => this.treeForExtends(other, lookup), validateComposeService);
     return { file, root: resolved.root, issues: [...issues, ...resolved.issues] };
   }
 
@@ -84,40 +90,75 @@ export class ComposeFileReader {
     return (name) => outer(name) ?? ownValue(values, name);
   }
 
+  /** Another file's tree for `extends`: only the services extended from it are validated (by the resolver). */
   private treeForExtends(file: string, lookup: VariableLookup): Node {
-    const loaded = this.interpolatedAndValidated(file, lookup);
+    const loaded = this.interpolatedAndCast(file, lookup);
     if (loaded.issues.length > 0) throw new ComposeError(loaded.issues);
     return loaded.root;
   }
 
   private interpolatedAndValidated(file: string, lookup: VariableLookup): LoadedComposeFile {
-    this.sources.noteRead(file);
     // A file is interpolated once per set of variables (an include's env files make another set).
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.validated.get(cacheKey);
-    if (cached !== undefined) return { file, root: cached, issues: [] };
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-      return { file, root: { kind: 'map', entries: new Map(), loc: { file, line: 1, col: 1 } }, issues: [{ location: { file, line: 1, col: 1 }, message: `cannot read compose file: ${reason}` }] };
+    if (cached !== undefined) {
+      this.sources.noteRead(file);
+      return { file, root: cached, issues: [] };
     }
-    const parsed = parseYamlSource(text, file);
-    if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues };
+    const loaded = this.interpolatedAndCast(file, lookup);
+    if (loaded.issues.length > 0 && loaded.validated) return loaded;
+    // A value already reported (a failed cast, a bad expression) is not reported again by the schema.
+    const reported = new Set(loaded.issues.map((i) => formatLocation(i.location)));
+    const issues = [...loaded.issues, ...validateComposeTree(loaded.root).filter((i) => !reported.has(formatLocation(i.location)))];
+    if (issues.length === 0) this.validated.set(cacheKey, loaded.root);
+    return { file, root: loaded.root, issues };
+  }
+
+  /** Read, parsed, interpolated and cast (compose's order); `validated` is set when parsing failed (nothing to validate). */
+  private interpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
+    this.sources.noteRead(file);
+    const cacheKey = `${this.lookupId(lookup)}\0${file}`;
+    const cached = this.cast.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const loaded = this.readInterpolatedAndCast(file, lookup);
+    this.cast.set(cacheKey, loaded);
+    return loaded;
+  }
+
+  /** A file's YAML tree, read and parsed once however many times it is loaded. */
+  parsed(file: string): ParsedYaml {
+    let parsed = this.parsedFiles.get(file);
+    if (parsed === undefined) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+        parsed = parseYamlSource(text, file);
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+        const location = { file, line: 1, col: 1 };
+        parsed = { root: { kind: 'map', entries: new Map(), loc: location }, issues: [{ location, message: `cannot read compose file: ${reason}` }] };
+      }
+      this.parsedFiles.set(file, parsed);
+    }
+    return parsed;
+  }
+
+  private readInterpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
+    const parsed = this.parsed(file);
+    if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues, validated: true };
     const interpolated = interpolateTree(parsed.root, lookup);
     for (const { name, location } of interpolated.unset) {
       if (this.warnedVariables.has(name)) continue;
       this.warnedVariables.add(name);
       this.warnings.push(`${formatLocation(location)}: variable "${name}" is not set; using an empty string`);
     }
-    const issues = [...interpolated.issues, ...validateComposeTree(interpolated.root)];
-    const version = interpolated.root.kind === 'map' ? interpolated.root.entries.get('version') : undefined;
+    // Compose's order: interpolate, cast to the fields' types, then validate.
+    const cast = castFieldTypes(interpolated.root);
+    const version = cast.root.kind === 'map' ? cast.root.entries.get('version') : undefined;
     if (version !== undefined) {
       this.warnings.push(`${formatLocation(version.keyLoc)}: "version" is obsolete and ignored`);
     }
-    if (issues.length === 0) this.validated.set(cacheKey, interpolated.root);
-    return { file, root: interpolated.root, issues };
+    return { file, root: cast.root, issues: [...interpolated.issues, ...cast.issues] };
   }
 
   private lookupId(lookup: VariableLookup): number {

@@ -8,16 +8,22 @@ import { child, isMap, scalarText } from './node.js';
 import { mergeServices } from './merge.js';
 import { rebaseServicePaths } from './rebase-paths.js';
 
-/** Loads another compose file (interpolated and validated); throws ComposeError when it is wrong. */
+/**
+ * Loads another compose file, interpolated and cast but not validated (only the services extended from it are,
+ * as compose does: a broken service elsewhere in that file does not matter); throws ComposeError when it is wrong.
+ */
 export type ComposeTreeSource = (file: string) => Node;
+
+/** The schema's issues with one service of a file. */
+export type ServiceValidator = (services: MapEntry, service: MapEntry) => ComposeIssue[];
 
 export interface ExtendsResult {
   root: Node;
   issues: ComposeIssue[];
 }
 
-export function resolveExtends(root: Node, file: string, loadTree: ComposeTreeSource): ExtendsResult {
-  const resolver = new ExtendsResolver(loadTree);
+export function resolveExtends(root: Node, file: string, loadTree: ComposeTreeSource, validate: ServiceValidator): ExtendsResult {
+  const resolver = new ExtendsResolver(loadTree, validate, file);
   resolver.trees.set(file, root);
   const services = child(root, 'services');
   if (!isMap(root) || !isMap(services)) return { root, issues: [] };
@@ -36,7 +42,12 @@ class ExtendsResolver {
   readonly issues: ComposeIssue[] = [];
   private readonly resolved = new Map<string, Node>();
 
-  constructor(private readonly loadTree: ComposeTreeSource) {}
+  constructor(
+    private readonly loadTree: ComposeTreeSource,
+    private readonly validate: ServiceValidator,
+    /** The file being loaded, validated whole already. */
+    private readonly validatedFile: string,
+  ) {}
 
   resolve(file: string, name: string, stack: string[], refLoc: SourceLocation): Node | undefined {
     const id = `${file}#${name}`;
@@ -48,11 +59,22 @@ class ExtendsResolver {
       return undefined;
     }
     const tree = this.tree(file, refLoc);
-    const service = child(child(tree, 'services'), name);
-    if (tree === undefined || service === undefined) {
+    // A file that could not be read is reported already; do not add an "undefined service" to it.
+    if (tree === undefined) return undefined;
+    const servicesEntry = isMap(tree) ? tree.entries.get('services') : undefined;
+    const serviceEntry = isMap(servicesEntry?.value) ? servicesEntry.value.entries.get(name) : undefined;
+    if (servicesEntry === undefined || serviceEntry === undefined) {
       this.issues.push({ location: refLoc, message: `extends undefined service "${name}" (in ${file})` });
       return undefined;
     }
+    if (file !== this.validatedFile) {
+      const invalid = this.validate(servicesEntry, serviceEntry);
+      if (invalid.length > 0) {
+        this.issues.push(...invalid);
+        return undefined;
+      }
+    }
+    const service = serviceEntry.value;
     const ext = child(service, 'extends');
     if (ext === undefined) return this.remember(id, service);
     const baseName = ext.kind === 'map' ? scalarText(child(ext, 'service')) : scalarText(ext);

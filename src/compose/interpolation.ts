@@ -1,5 +1,6 @@
 // Compose variable interpolation: $VAR, ${VAR}, ${VAR:-d}, ${VAR-d}, ${VAR:?e}, ${VAR?e}, ${VAR:+a},
-// ${VAR+a}, nesting inside defaults, and $$ for a literal $. Defaults are only evaluated when used.
+// ${VAR+a}, nesting inside defaults, and $$ for a literal $. Defaults are only evaluated when used. A `$` that
+// starts neither a name nor `{` is kept as written (`sh -c 'echo $(date)'`, `^v[0-9]+$`), as compose v2 does.
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
 import type { MapEntry, Node } from './node.js';
@@ -7,7 +8,7 @@ import type { MapEntry, Node } from './node.js';
 export type VariableLookup = (name: string) => string | undefined;
 
 export interface InterpolationOptions {
-  /** A `$` that starts no variable is kept as is instead of being an error (.env files). */
+  /** A malformed `${…}` is kept as is instead of being an error (.env files). */
   lenient?: boolean;
 }
 
@@ -15,7 +16,12 @@ export interface InterpolatedText {
   value: string;
   /** Variables read while unset and without a default (they became ''). */
   unset: string[];
+  /** Every variable the value was made from. */
+  used: string[];
 }
+
+/** `${A:-${B:-…}}` nested deeper than this is refused (a real file nests a few levels). */
+export const MAX_NESTED_EXPRESSIONS = 200;
 
 /** A malformed expression or a missing required variable; the message is ready for a user. */
 export class InterpolationError extends Error {}
@@ -25,8 +31,32 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 
 export function interpolateText(text: string, lookup: VariableLookup, opts: InterpolationOptions = {}): InterpolatedText {
   const unset: string[] = [];
-  const value = expand(text, lookup, opts, unset);
-  return { value, unset };
+  const used: string[] = [];
+  if (nestingDepth(text) > MAX_NESTED_EXPRESSIONS) {
+    throw new InterpolationError(`variable expressions nested more than ${MAX_NESTED_EXPRESSIONS} deep`);
+  }
+  const lookupNoting: VariableLookup = (name) => {
+    if (!used.includes(name)) used.push(name);
+    return lookup(name);
+  };
+  const value = expand(text, lookupNoting, opts, unset);
+  return { value, unset, used };
+}
+
+/** How deep `${` expressions nest in `text` (`$$` is a literal). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '$' && (text[i + 1] === '$' || text[i + 1] === '{')) {
+      if (text[i + 1] === '{') max = Math.max(max, ++depth);
+      i++;
+    } else if (ch === '}' && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 function expand(text: string, lookup: VariableLookup, opts: InterpolationOptions, unset: string[]): string {
@@ -59,7 +89,7 @@ function expand(text: string, lookup: VariableLookup, opts: InterpolationOptions
       out += evaluate(parsed, lookup, opts, unset);
       i = parsed.end;
     } else {
-      if (!opts.lenient) throw invalidFormat(text);
+      // Not a variable: compose keeps a lone `$` as written.
       out += '$';
       i++;
     }
@@ -98,15 +128,18 @@ function parseBraced(text: string, dollar: number): BracedExpression | undefined
   return { name, operator, argument: text.slice(argStart, close), end: close + 1 };
 }
 
-/** Index of the `}` closing an expression whose argument starts at `from`, honouring nested `${` and `$$`. */
+/**
+ * Index of the `}` closing an expression whose argument starts at `from`, honouring nested `${`, `$$` and plain
+ * braces (a default such as `{"json":1}` keeps its own closing brace).
+ */
 function matchingBrace(text: string, from: number): number | undefined {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (ch === '$' && text[i + 1] === '$') i++;
-    else if (ch === '$' && text[i + 1] === '{') {
+    else if (ch === '{' || (ch === '$' && text[i + 1] === '{')) {
       depth++;
-      i++;
+      if (ch === '$') i++;
     } else if (ch === '}') {
       if (depth === 0) return i;
       depth--;
@@ -179,7 +212,7 @@ export function interpolateTree(root: Node, lookup: VariableLookup): Interpolate
         try {
           const result = interpolateText(node.value, lookup);
           for (const name of result.unset) unset.push({ name, location: node.loc });
-          return { ...node, value: result.value };
+          return result.used.length > 0 ? { ...node, value: result.value, variables: result.used } : { ...node, value: result.value };
         } catch (e) {
           if (!(e instanceof InterpolationError)) throw e;
           issues.push({ location: node.loc, message: e.message });

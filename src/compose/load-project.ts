@@ -9,8 +9,11 @@ import { ComposeFileReader } from './compose-file.js';
 import { discoverComposeFiles } from './discovery.js';
 import { loadProjectEnvironment } from './environment-files.js';
 import type { Node } from './node.js';
-import { child, isMap } from './node.js';
-import { mergeComposeFiles } from './merge.js';
+import { child, isMap, scalarText } from './node.js';
+import { interpolateText } from './interpolation.js';
+import type { VariableLookup } from './interpolation.js';
+import type { ParsedYaml } from './yaml-source.js';
+import { dropResetKeys, mergeComposeFiles } from './merge.js';
 import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
 import { declaredFileObjects } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
@@ -34,11 +37,40 @@ function composeFileVariable(environment: Record<string, string | undefined>): s
   return value.split(environment.COMPOSE_PATH_SEPARATOR ?? path.delimiter).filter((f) => f !== '');
 }
 
+/** The last top-level `name:` of the files, interpolated (a file that does not parse is reported later). */
+function declaredProjectName(files: string[], lookup: VariableLookup, parsed: (file: string) => ParsedYaml): Node | undefined {
+  let declared: Node | undefined;
+  for (const file of files) {
+    const { root, issues } = parsed(file);
+    const node = child(root, 'name');
+    const value = scalarText(node);
+    if (node === undefined || value === undefined || issues.length > 0) continue;
+    try {
+      declared = { ...node, kind: 'scalar', value: interpolateText(value, lookup).value } as Node;
+    } catch {
+      continue; // the load reports the bad expression at its line
+    }
+  }
+  return declared;
+}
+
 export async function loadProject(opts: LoadOptions): Promise<Project> {
   const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
   const sources = new SourceFiles();
   const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
-  const reader = new ComposeFileReader(env.lookup, sources);
+  // The name comes first: compose sets COMPOSE_PROJECT_NAME to it for the interpolation of the files.
+  const resolved: { name?: string } = {};
+  const lookup: VariableLookup = (variable) =>
+    variable === 'COMPOSE_PROJECT_NAME' && resolved.name !== undefined ? resolved.name : env.lookup(variable);
+  const reader = new ComposeFileReader(lookup, sources);
+  const named = opts.projectName || env.lookup('COMPOSE_PROJECT_NAME');
+  const name = resolveProjectName({
+    flag: opts.projectName,
+    environment: env.lookup('COMPOSE_PROJECT_NAME'),
+    topLevel: named ? undefined : declaredProjectName(discovered.files, env.lookup, (file) => reader.parsed(file)),
+    projectDir: discovered.projectDir,
+  });
+  resolved.name = name;
   const issues: ComposeIssue[] = [];
   const trees: Node[] = [];
   for (const file of discovered.files) {
@@ -47,14 +79,8 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     trees.push(loaded.root);
   }
   if (issues.length > 0) throw new ComposeError(issues);
-  const merged = trees.reduce((base, next) => mergeComposeFiles(base, next));
+  const merged = dropResetKeys(trees.reduce((base, next) => mergeComposeFiles(base, next)));
 
-  const name = resolveProjectName({
-    flag: opts.projectName,
-    environment: env.lookup('COMPOSE_PROJECT_NAME'),
-    topLevel: child(merged, 'name'),
-    projectDir: discovered.projectDir,
-  });
   const volumes = normalizeResources(child(merged, 'volumes'), name);
   const networks = normalizeNetworks(child(merged, 'networks'), name);
   const profiles = enabledProfiles(opts.profiles, env.lookup('COMPOSE_PROFILES'));
@@ -66,7 +92,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   const ctx = {
     projectDir: discovered.projectDir,
     homeDir: opts.environment.HOME ?? os.homedir(),
-    lookup: env.lookup,
+    lookup,
     declaredVolumes: new Set(Object.keys(volumes)),
     declaredNetworks: new Set(Object.keys(networks)),
     declaredSecrets: declaredFileObjects(child(merged, 'secrets'), 'secrets', discovered.projectDir),

@@ -26,6 +26,11 @@ const UNIQUE_BY: Record<string, (item: Node) => string> = {
   'services.*.configs': referenceKey,
 };
 
+/** A whole file's own `!reset` keys removed (they mean "absent" where nothing is merged under them). */
+export function dropResetKeys(root: Node): Node {
+  return stripResets(root) ?? { kind: 'map', entries: new Map(), loc: root.loc };
+}
+
 /** Merges two whole compose files. */
 export function mergeComposeFiles(base: Node, override: Node): Node {
   return mergeAt(base, override, []) ?? override;

@@ -12,6 +12,8 @@ export interface ScalarNode {
   value: Scalar;
   loc: SourceLocation;
   tag?: MergeTag;
+  /** The variables an interpolated value was made from (for messages about the value). */
+  variables?: string[];
 }
 
 export interface SeqNode {

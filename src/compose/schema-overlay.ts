@@ -8,7 +8,7 @@ const listOfStrings = { $ref: '#/definitions/list_of_strings' };
 const listOrDict = { $ref: '#/definitions/list_or_dict' };
 const stringOrList = { $ref: '#/definitions/string_or_list' };
 
-function closedObject(properties: JsonSchema, required: string[] = []): JsonSchema {
+export function closedObject(properties: JsonSchema, required: string[] = []): JsonSchema {
   return {
     type: 'object',
     properties,

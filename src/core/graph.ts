@@ -49,28 +49,30 @@ export class DependencyGraph {
     return this.services.filter((s) => out.has(s));
   }
 
-  /** A cycle as a path that returns to its start (`a -> b -> a`), or undefined. */
+  /** A cycle as a path that returns to its start (`a -> b -> a`), or undefined. Iterative: any depth. */
   findCycle(): string[] | undefined {
     const state = new Map<string, 'visiting' | 'done'>();
-    const stack: string[] = [];
-    const visit = (n: string): string[] | undefined => {
-      state.set(n, 'visiting');
-      stack.push(n);
-      for (const d of [...(this.deps.get(n) ?? [])].sort()) {
-        if (state.get(d) === 'visiting') return [...stack.slice(stack.indexOf(d)), d];
-        if (!state.has(d)) {
-          const found = visit(d);
-          if (found) return found;
+    for (const root of [...this.deps.keys()].sort()) {
+      if (state.has(root)) continue;
+      // The current path, each step with the dependencies it has still to look at.
+      const path: { name: string; next: string[] }[] = [];
+      const enter = (name: string): void => {
+        state.set(name, 'visiting');
+        path.push({ name, next: [...(this.deps.get(name) ?? [])].sort().reverse() });
+      };
+      enter(root);
+      while (path.length > 0) {
+        const top = path[path.length - 1]!;
+        const d = top.next.pop();
+        if (d === undefined) {
+          state.set(top.name, 'done');
+          path.pop();
+        } else if (state.get(d) === 'visiting') {
+          const names = path.map((p) => p.name);
+          return [...names.slice(names.indexOf(d)), d];
+        } else if (!state.has(d)) {
+          enter(d);
         }
-      }
-      stack.pop();
-      state.set(n, 'done');
-      return undefined;
-    };
-    for (const n of [...this.deps.keys()].sort()) {
-      if (!state.has(n)) {
-        const found = visit(n);
-        if (found) return found;
       }
     }
     return undefined;
@@ -136,52 +138,76 @@ export interface WalkOptions {
  */
 export async function walkGraph(graph: DependencyGraph, opts: WalkOptions): Promise<WalkOutcome[]> {
   const selected = new Set(opts.only ?? graph.services);
-  const before = (n: string) =>
-    (opts.direction === 'up' ? graph.dependenciesOf(n) : graph.dependentsOf(n)).filter((p) => selected.has(p));
+  const up = opts.direction === 'up';
+  const before = (n: string) => (up ? graph.dependenciesOf(n) : graph.dependentsOf(n)).filter((p) => selected.has(p));
+  const after = (n: string) => (up ? graph.dependentsOf(n) : graph.dependenciesOf(n)).filter((p) => selected.has(p));
   const outcomes = new Map<string, WalkOutcome>();
   const running = new Map<string, Promise<void>>();
+  /** How many predecessors of each service have no outcome yet; at 0 it is ready. */
+  const waiting = new Map<string, number>();
+  const ready = new Set<string>();
+  let readyInOrder: string[] = [];
+  let readyChanged = false;
+  const makeReady = (n: string) => {
+    ready.add(n);
+    readyChanged = true;
+  };
+  for (const n of selected) {
+    const count = before(n).length;
+    waiting.set(n, count);
+    if (count === 0) makeReady(n);
+  }
 
-  const ready = (n: string) => !outcomes.has(n) && !running.has(n) && before(n).every((p) => outcomes.has(p));
-
-  const settleSkips = () => {
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of selected) {
-        if (outcomes.has(n) || running.has(n)) continue;
-        const blocked = before(n).find((p) => {
+  /** Records an outcome and carries it forward: what follows a failure or a skip is skipped, at once. */
+  const settle = (first: string, outcome: WalkOutcome) => {
+    outcomes.set(first, outcome);
+    ready.delete(first);
+    const todo = [first];
+    while (todo.length > 0) {
+      const n = todo.pop() as string;
+      const ok = outcomes.get(n)?.status === 'done';
+      for (const next of after(n)) {
+        if (outcomes.has(next) || running.has(next)) continue;
+        if (ok) {
+          const left = (waiting.get(next) ?? 1) - 1;
+          waiting.set(next, left);
+          if (left === 0) makeReady(next);
+          continue;
+        }
+        const because = before(next).find((p) => {
           const o = outcomes.get(p);
           return o !== undefined && o.status !== 'done';
         });
-        if (blocked !== undefined) {
-          outcomes.set(n, { service: n, status: 'skipped', because: blocked });
-          changed = true;
-        } else if (opts.signal.aborted && before(n).every((p) => outcomes.has(p))) {
-          outcomes.set(n, { service: n, status: 'skipped', because: 'interrupted' });
-          changed = true;
-        }
+        outcomes.set(next, { service: next, status: 'skipped', because: because ?? n });
+        ready.delete(next);
+        todo.push(next);
       }
     }
   };
 
   while (outcomes.size < selected.size) {
-    settleSkips();
-    if (!opts.signal.aborted) {
-      for (const n of [...selected].sort()) {
+    if (opts.signal.aborted) {
+      for (const n of [...ready]) settle(n, { service: n, status: 'skipped', because: 'interrupted' });
+    } else {
+      if (readyChanged) {
+        readyInOrder = [...ready].sort();
+        readyChanged = false;
+      }
+      for (const n of readyInOrder) {
         if (running.size >= opts.concurrency) break;
-        if (!ready(n)) continue;
+        if (!ready.has(n)) continue;
+        ready.delete(n);
         const p = opts
           .visit(n, opts.signal)
           .then(
-            () => void outcomes.set(n, { service: n, status: 'done' }),
-            (error: unknown) => void outcomes.set(n, { service: n, status: 'failed', error }),
+            () => settle(n, { service: n, status: 'done' }),
+            (error: unknown) => settle(n, { service: n, status: 'failed', error }),
           )
           .finally(() => running.delete(n));
         running.set(n, p);
       }
     }
     if (running.size === 0) {
-      settleSkips();
       // Nothing runs and nothing can start: whatever is left waits on something that will never finish.
       for (const n of selected) if (!outcomes.has(n)) outcomes.set(n, { service: n, status: 'skipped', because: 'interrupted' });
       break;

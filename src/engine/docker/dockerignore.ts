@@ -43,12 +43,9 @@ function compilePattern(pattern: string): RegExp {
     } else if (ch === '?') {
       out += '[^/]';
     } else if (ch === '[') {
+      // As Go's regexp reads the class Docker builds: `[^0-9]` is "not a digit", `[!0-9]` is "! or a digit".
       inClass = true;
       out += '[';
-      if (pattern[i + 1] === '!' || pattern[i + 1] === '^') {
-        i++;
-        out += '^';
-      }
     } else if (ch === '\\') {
       const next = pattern.charAt(++i);
       out += /[A-Za-z0-9]/.test(next) ? next : '\\' + next;

@@ -1,7 +1,8 @@
 // Which host paths a `develop.watch` rule cares about, and where they go in the container. Pure.
 //
-// A path applies to a rule when it is under the rule's `path`, not matched by `ignore` (gitignore
-// patterns relative to the rule's path), matched by `include` when there is one, not left out by
+// A path applies to a rule when it is under the rule's `path`, not matched by `ignore` (.dockerignore
+// patterns relative to the rule's path, as compose reads them: `*.tmp` is only the top folder's, `**/*.tmp`
+// any folder's), matched by `include` when there is one, not left out by
 // the build context's .dockerignore (services with `build:`), and not inside node_modules or .git —
 // unless a pattern names those explicitly.
 import path from 'node:path';
@@ -20,7 +21,7 @@ export interface WatchRuleOptions {
 export class WatchRuleMatcher {
   readonly service: string;
   readonly rule: WatchRule;
-  private readonly ignored: Ignore;
+  private readonly ignored: DockerignoreMatcher;
   private readonly included: Ignore | undefined;
   private readonly alwaysIgnored: string[];
   private readonly dockerignore: { contextDir: string; matcher: DockerignoreMatcher } | undefined;
@@ -28,7 +29,8 @@ export class WatchRuleMatcher {
   constructor(service: string, rule: WatchRule, opts: WatchRuleOptions = {}) {
     this.service = service;
     this.rule = rule;
-    this.ignored = ignore().add(rule.ignore);
+    // Compose joins each pattern to the rule's path, so a leading `/` changes nothing.
+    this.ignored = new DockerignoreMatcher(rule.ignore.map((p) => p.replace(/^(!?)\/+/, '$1')));
     this.included = rule.include.length > 0 ? ignore().add(rule.include) : undefined;
     const patterns = [...rule.include, ...rule.ignore.filter((p) => p.startsWith('!'))];
     this.alwaysIgnored = ALWAYS_IGNORED_DIRS.filter((dir) => !patterns.some((p) => p.includes(dir)));
@@ -77,7 +79,7 @@ export class WatchRuleMatcher {
   private isExcluded(absPath: string, rel: string, isDir: boolean): boolean {
     const segments = rel.split('/');
     if (this.alwaysIgnored.length > 0 && segments.some((s) => this.alwaysIgnored.includes(s))) return true;
-    if (this.ignored.ignores(isDir ? `${rel}/` : rel)) return true;
+    if (this.ignored.isExcluded(rel) && !(isDir && this.ignored.mayReincludeUnder(rel))) return true;
     if (this.dockerignore) {
       const ctxRel = relativeInside(this.dockerignore.contextDir, absPath);
       if (ctxRel !== undefined && ctxRel !== '') {

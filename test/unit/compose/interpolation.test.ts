@@ -66,8 +66,6 @@ describe('interpolateText', () => {
     ['${NAME', 'invalid interpolation format'],
     ['${NAME:x}', 'invalid interpolation format'],
     ['${1ABC}', 'invalid interpolation format'],
-    ['price $5', 'invalid interpolation format'],
-    ['trailing $', 'invalid interpolation format'],
     ['${NAME:-unclosed', 'invalid interpolation format'],
   ];
   it.each(errors)('%s fails: %s', (input, message) => {

@@ -81,8 +81,8 @@ describe('located errors', () => {
   it('reports a missing required variable at its value', async () => {
     const lines = await errorLines('services:\n  web:\n    image: "${IMAGE:?set IMAGE to the image to run}"\n');
     expect(lines).toEqual(['compose.yaml:3:12: required variable IMAGE is missing a value: set IMAGE to the image to run']);
-    expect(await errorLines('services:\n  web:\n    image: cost $5\n')).toEqual([
-      'compose.yaml:3:12: invalid interpolation format in "cost $5"; to write a literal $, double it: $$',
+    expect(await errorLines('services:\n  web:\n    image: cost ${5}\n')).toEqual([
+      'compose.yaml:3:12: invalid interpolation format in "cost ${5}"; to write a literal $, double it: $$',
     ]);
   });
 
