@@ -1,7 +1,9 @@
 // The composition root: wires the real engine, compose loader, readiness probes and port planner into the use
 // cases. Everything heavy is imported lazily, so `devstack --version` and `--help` load none of it.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { devUserEnvironment, devUserIds } from '../core/dev-user-ids.js';
 import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project, ServiceConfig } from '../core/model.js';
@@ -27,9 +29,22 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
     ...(flags.profile ? { profiles: flags.profile } : {}),
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
     environment: process.env,
+    defaultEnvironment: developerEnvironment,
   });
   if (opts.printWarnings) for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return project;
+}
+
+/** DEVSTACK_UID / DEVSTACK_GID for compose files that ask (see src/core/dev-user-ids.ts). */
+function developerEnvironment(projectDir: string): Record<string, string> {
+  let owner: { uid: number; gid: number } | undefined;
+  try {
+    const st = statSync(projectDir);
+    owner = { uid: st.uid, gid: st.gid };
+  } catch {
+    owner = undefined;
+  }
+  return devUserEnvironment(devUserIds({ platform: process.platform, ...(process.env.DOCKER_HOST ? { dockerHost: process.env.DOCKER_HOST } : {}), ...(owner ? { owner } : {}) }));
 }
 
 export async function openDockerEngine(signal?: AbortSignal): Promise<Engine> {

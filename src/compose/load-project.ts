@@ -25,6 +25,8 @@ export interface LoadOptions {
   profiles?: string[];
   envFiles?: string[];
   environment: Record<string, string | undefined>;
+  /** Values for variables that neither the shell nor the env files set (devstack's own, e.g. DEVSTACK_UID). */
+  defaultEnvironment?: (projectDir: string) => Record<string, string>;
 }
 
 /** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
@@ -37,7 +39,9 @@ function composeFileVariable(environment: Record<string, string | undefined>): s
 export async function loadProject(opts: LoadOptions): Promise<Project> {
   const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
   const sources = new SourceFiles();
-  const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
+  const loaded = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
+  const defaults = opts.defaultEnvironment?.(discovered.projectDir) ?? {};
+  const env = { lookup: (name: string) => loaded.lookup(name) ?? (Object.hasOwn(defaults, name) ? defaults[name] : undefined) };
   const reader = new ComposeFileReader(env.lookup, sources);
   const issues: ComposeIssue[] = [];
   const trees: Node[] = [];
