@@ -182,6 +182,10 @@ export interface ExecStream {
 
 export interface Engine {
   ping(signal?: AbortSignal): Promise<EngineInfo>;
+  /** The engine's data root (DockerRootDir), as a path on the engine's host (`doctor`'s disk check). */
+  dataRoot?(): Promise<string | undefined>;
+  /** The user an image runs as ('' for root); undefined when the image is not here (`doctor`, `up`). */
+  imageUser?(ref: string): Promise<string | undefined>;
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;
   /** Every container on the engine that publishes a host port (for port planning). */
