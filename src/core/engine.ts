@@ -224,7 +224,8 @@ export interface Engine {
 
   /** Extracts a tar stream into the container at `destDir`. */
   putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
-  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string> }): Promise<ExecResult>;
+  /** `onOutput` gets the output as it comes (stdout and stderr interleaved); the result holds all of it too. */
+  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string>; signal?: AbortSignal; onOutput?: (text: string) => void }): Promise<ExecResult>;
   /**
    * Starts a process in the container with stdin attached and keeps the connection open (a helper
    * that takes many requests over one stream). Optional: callers fall back to `exec`/`putArchive`.
