@@ -8,13 +8,14 @@ import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools,
 export default class ResetDb extends DevstackCommand {
   static override description =
     'Give a Postgres service fresh databases: from the "fresh" baseline snapshot in well under a second, else by letting the image initialise new data (then the baseline is saved). Asks first.';
-  static override examples = ['<%= config.bin %> reset-db', '<%= config.bin %> reset-db postgres --yes', '<%= config.bin %> reset-db --to seeded'];
+  static override examples = ['<%= config.bin %> reset-db', '<%= config.bin %> reset-db postgres --yes', '<%= config.bin %> reset-db --to seeded', '<%= config.bin %> reset-db --redis --yes'];
   static override args = { service: Args.string({ description: 'The Postgres service (default: the project\'s only one).', required: false }) };
   static override flags = {
     to: Flags.string({ description: 'Restore this snapshot (saved with `devstack snapshot-db NAME`) instead of the fresh state.' }),
     'from-scratch': Flags.boolean({ description: 'Delete the data and let the image initialise it again, even when the baseline matches.', default: false, exclusive: ['to'] }),
     yes: Flags.boolean({ char: 'y', description: 'Do not ask before replacing the data.', default: false }),
     'wait-timeout': Flags.integer({ description: 'Seconds a from-scratch start may take.', default: 300, min: 1 }),
+    redis: Flags.boolean({ description: 'Also empty each Redis-like service of the project (FLUSHALL). Never by default.', default: false }),
   };
 
   protected async execute(): Promise<void> {
@@ -31,6 +32,7 @@ export default class ResetDb extends DevstackCommand {
           ...(args.service ? { service: args.service } : {}),
           ...(flags.to ? { to: flags.to } : {}),
           fromScratch: flags['from-scratch'],
+          redis: flags.redis,
           confirm: (question) => (flags.yes ? Promise.resolve(true) : confirm(question)),
           waitTimeoutMs: flags['wait-timeout'] * 1000,
           stateDir: stateDir(),
@@ -49,7 +51,9 @@ export default class ResetDb extends DevstackCommand {
       else {
         const how = result.method === 'snapshot' ? `from snapshot ${result.snapshot}` : 'from scratch';
         const restarted = result.restarted.length > 0 ? `; restarted ${result.restarted.join(', ')}` : '';
-        this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${how} in ${result.elapsedMs} ms${restarted}`);
+        const flushed = result.flushed.length > 0 ? `; emptied ${result.flushed.join(', ')}` : '';
+        const hooks = result.hooks.length > 0 ? `; ran ${result.hooks.map((h) => `\`${h.command.join(' ')}\` in ${h.service}`).join(', ')}` : '';
+        this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${how} in ${result.elapsedMs} ms${restarted}${flushed}${hooks}`);
       }
     } finally {
       await progress.close();

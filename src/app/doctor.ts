@@ -7,12 +7,13 @@ import path from 'node:path';
 import type { BuildContextFacts } from '../core/build-context.js';
 import { checkDockerfile } from '../core/dockerfile-checks.js';
 import type { Engine } from '../core/engine.js';
-import { DevstackError, type ErrorKind } from '../core/errors.js';
+import { ComposeError, DevstackError, type ComposeIssue, type ErrorKind } from '../core/errors.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import { hasActiveHealthcheck } from '../core/readiness.js';
+import { checkHost, type DoctorHostPort } from './doctor-host.js';
 
-export type DoctorArea = 'engine' | 'compose' | 'images' | 'ports' | 'dockerfile';
+export type DoctorArea = 'engine' | 'compose' | 'env' | 'images' | 'mounts' | 'ports' | 'watch' | 'disk' | 'dockerfile';
 export type DoctorStatus = 'ok' | 'info' | 'warn' | 'fail';
 
 export interface DoctorFinding {
@@ -24,6 +25,8 @@ export interface DoctorFinding {
   location?: string;
   /** A failure's error kind: the command's exit code is the first failure's. */
   kind?: ErrorKind;
+  /** Which check found it (SARIF's ruleId); the area when not set. */
+  rule?: string;
 }
 
 export interface DoctorDeps {
@@ -31,6 +34,8 @@ export interface DoctorDeps {
   loadProject: () => Promise<Project>;
   ports: HostPortPlanner;
   readBuildContext: (service: ServiceConfig) => Promise<BuildContextFacts>;
+  /** This machine's side (sockets, env files, mounts, inotify, disk); left out, those checks do not run. */
+  host?: DoctorHostPort;
 }
 
 export interface DoctorRequest {
@@ -42,7 +47,11 @@ export interface DoctorRequest {
 
 export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
-  const [engine, project] = await Promise.all([checkEngine(deps, findings), checkCompose(deps, findings)]);
+  const [engine, project] = await Promise.all([checkEngine(deps, findings), checkCompose(req, deps, findings)]);
+  if (deps.host) {
+    const engineFailure = engine ? undefined : findings.find((f) => f.area === 'engine' && f.status === 'fail')?.message;
+    findings.push(...(await checkHost({ cwd: req.cwd, ...(project ? { project } : {}), ...(engine ? { engine } : {}), ...(engineFailure ? { engineFailure } : {}) }, deps.host)));
+  }
   if (!project) return order(findings);
   const services = Object.values(project.services).sort((a, b) => a.name.localeCompare(b.name));
   for (const service of services) await checkService(req, deps, service, engine, findings);
@@ -64,7 +73,7 @@ async function checkEngine(deps: DoctorDeps, findings: DoctorFinding[]): Promise
   }
 }
 
-async function checkCompose(deps: DoctorDeps, findings: DoctorFinding[]): Promise<Project | undefined> {
+async function checkCompose(req: DoctorRequest, deps: DoctorDeps, findings: DoctorFinding[]): Promise<Project | undefined> {
   try {
     const project = await deps.loadProject();
     const names = Object.keys(project.services).sort();
@@ -76,9 +85,26 @@ async function checkCompose(deps: DoctorDeps, findings: DoctorFinding[]): Promis
     for (const warning of project.warnings ?? []) findings.push({ area: 'compose', status: 'warn', message: warning });
     return project;
   } catch (err) {
-    findings.push(failure('compose', err));
+    if (err instanceof ComposeError) findings.push(...err.issues.map((issue) => composeIssueFinding(req, issue)));
+    else findings.push(failure('compose', err));
     return undefined;
   }
+}
+
+/** One finding per compose issue, at its file:line:col; a required variable without a value says where to set it. */
+function composeIssueFinding(req: DoctorRequest, issue: ComposeIssue): DoctorFinding {
+  const required = /required variable (\w+) is missing a value/.exec(issue.message);
+  return {
+    area: 'compose',
+    status: 'fail',
+    kind: 'compose',
+    rule: required ? 'required-variable' : 'compose-file',
+    location: `${rel(req, issue.location.file)}:${issue.location.line}:${issue.location.col}`,
+    message: issue.message,
+    ...(required
+      ? { hint: `Set ${required[1]} in .env next to the compose file (or export it in the shell): ${required[1]}=…; .env.example, when there is one, says what it is.` }
+      : { hint: 'Fix the compose file at that line; `devstack config` shows the file as devstack reads it.' }),
+  };
 }
 
 async function checkService(req: DoctorRequest, deps: DoctorDeps, service: ServiceConfig, engine: Engine | undefined, findings: DoctorFinding[]): Promise<void> {
@@ -124,7 +150,7 @@ async function checkService(req: DoctorRequest, deps: DoctorDeps, service: Servi
     ...(service.build.target ? { target: service.build.target } : {}),
   });
   for (const f of dockerfileFindings) {
-    findings.push({ area: 'dockerfile', status: f.severity, location: `${rel(req, facts.dockerfile)}:${f.line}`, message: `${service.name}: ${f.message}`, hint: f.hint });
+    findings.push({ area: 'dockerfile', status: f.severity, rule: f.rule, location: `${rel(req, facts.dockerfile)}:${f.line}`, message: `${service.name}: ${f.message}`, hint: f.hint });
   }
   if (dockerfileFindings.length === 0) {
     findings.push({ area: 'dockerfile', status: 'ok', message: `${service.name}: ${rel(req, facts.dockerfile)} follows the patterns (layer order, non-root user, healthcheck, pinned base, .dockerignore)` });
@@ -179,7 +205,7 @@ function failure(area: DoctorArea, err: unknown): DoctorFinding {
   };
 }
 
-const AREA_ORDER: DoctorArea[] = ['engine', 'compose', 'images', 'ports', 'dockerfile'];
+const AREA_ORDER: DoctorArea[] = ['engine', 'compose', 'env', 'images', 'mounts', 'ports', 'watch', 'disk', 'dockerfile'];
 
 function order(findings: DoctorFinding[]): DoctorFinding[] {
   return findings.map((f, i) => ({ f, i })).sort((a, b) => AREA_ORDER.indexOf(a.f.area) - AREA_ORDER.indexOf(b.f.area) || a.i - b.i).map(({ f }) => f);

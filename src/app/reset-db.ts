@@ -3,15 +3,17 @@
 // it again: the container and its data volume are removed and `up` starts the service anew. Right after that
 // devstack saves the `fresh` baseline snapshot, so the next reset is a copy inside the server instead (well
 // under a second). `--to NAME` restores a snapshot saved with `snapshot-db`. Every path asks first: the
-// current data is lost.
+// current data is lost. Afterwards (src/app/reset-hooks.ts): --redis empties the project's Redis, and the
+// service's x-devstack.reset.run commands (migrations, seeds) run in the services they name.
 import { createHash } from 'node:crypto';
 import type { ContainerDetails } from '../core/engine.js';
 import { DEFAULT_PGDATA, dataMountOf, FRESH_SNAPSHOT, isInitScriptsMount, assertSnapshotName } from '../core/db-snapshots.js';
 import { DevstackError } from '../core/errors.js';
 import { LABEL } from '../core/labels.js';
-import type { ServiceConfig } from '../core/model.js';
+import type { ResetHook, ServiceConfig } from '../core/model.js';
 import { stableJson } from '../core/stable-json.js';
 import { noSuchSnapshot, readSnapshots, restoreSnapshot, runningPostgres, saveSnapshot, type DbSnapshotDeps, type DbTarget } from './db-snapshots.js';
+import { flushRedis, runResetHooks, type HookRun } from './reset-hooks.js';
 import { restartDependents } from './restart-dependents.js';
 import type { UpDeps } from './up.js';
 import { removeWithAnonymousVolumes } from './remove-container.js';
@@ -25,6 +27,8 @@ export interface ResetDbRequest extends DbTarget {
   confirm: (question: string) => Promise<boolean>;
   waitTimeoutMs: number;
   stateDir: string;
+  /** Also FLUSHALL each Redis-like service of the project. */
+  redis?: boolean;
 }
 
 export interface ResetDbDeps extends DbSnapshotDeps {
@@ -42,6 +46,10 @@ export interface ResetDbResult {
   databases: string[];
   /** Running dependents restarted because they declare `restart: true` on the service. */
   restarted: string[];
+  /** Redis-like services emptied (--redis). */
+  flushed: string[];
+  /** The service's x-devstack.reset.run commands, as they ran. */
+  hooks: HookRun[];
   elapsedMs: number;
 }
 
@@ -50,15 +58,17 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   if (req.to !== undefined) assertSnapshotName(req.to, { saving: false });
   const { service, container } = await runningPostgres(req, deps.engine);
   const name = service.name;
-  const done = (method: ResetDbResult['method'], snapshot: string, databases: string[], restarted: string[] = []): ResetDbResult => ({
+  const done = (method: ResetDbResult['method'], snapshot: string, databases: string[], after: AfterReset = { restarted: [], flushed: [], hooks: [] }): ResetDbResult => ({
     service: name,
     method,
     snapshot,
     databases,
-    restarted,
+    ...after,
     elapsedMs: Date.now() - started,
   });
-  const restartTheDependents = () => afterReset(req, deps, name);
+  const hooks = service.devstack.reset?.run ?? [];
+  const restartTheDependents = (state: string) => afterReset(req, deps, name, hooks, state);
+  const alsoRedis = req.redis ? ' Each Redis-like service is emptied too (FLUSHALL).' : '';
 
   const admin = await deps.openPostgresAdmin(container, req.project.name, req.signal);
   let reinitialise: string | undefined;
@@ -75,12 +85,12 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
     }
     if (snapshot && reinitialise === undefined) {
       const databases = snapshot.databases.map((d) => d.database);
-      if (!(await req.confirm(`Replace ${databases.join(', ')} of ${name} with snapshot ${wanted}? Their current data is lost.`))) {
+      if (!(await req.confirm(`Replace ${databases.join(', ')} of ${name} with snapshot ${wanted}? Their current data is lost.${alsoRedis}`))) {
         return done('declined', wanted, []);
       }
       await restoreSnapshot(admin, snapshot);
       req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: restored snapshot ${wanted} (${databases.length} databases) in ${Date.now() - started} ms` });
-      return done('snapshot', wanted, databases, await restartTheDependents());
+      return done('snapshot', wanted, databases, await restartTheDependents(`${name} is restored from snapshot ${wanted}`));
     }
   } finally {
     await admin.close();
@@ -88,7 +98,7 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
 
   const dataVolume = await ownedDataVolume(req, deps, service, container);
   const what = dataVolume ? `volume ${dataVolume}` : 'its container';
-  if (!(await req.confirm(`Delete all data of ${name} (${what}) and initialise it again?`))) return done('declined', FRESH_SNAPSHOT, []);
+  if (!(await req.confirm(`Delete all data of ${name} (${what}) and initialise it again?${alsoRedis}`))) return done('declined', FRESH_SNAPSHOT, []);
   req.onEvent({ type: 'notice', level: 'info', service: name, message: `${name}: initialising from scratch (${reinitialise}); removing ${what}` });
   // An anonymous data volume (one a recreate handed over by name too) goes with the container; a named one is removed by name (other anonymous volumes then stay).
   if (dataVolume === undefined) await removeWithAnonymousVolumes(deps.engine, container.id, req.onEvent);
@@ -121,24 +131,35 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
       service: name,
       message: `${name}: initialised from scratch in ${Date.now() - started} ms; saved the ${FRESH_SNAPSHOT} baseline, so the next reset-db copies it`,
     });
-    return done('from-scratch', FRESH_SNAPSHOT, baseline.databases.map((d) => d.database), await restartTheDependents());
+    return done('from-scratch', FRESH_SNAPSHOT, baseline.databases.map((d) => d.database), await restartTheDependents(`${name} is initialised from scratch`));
   } finally {
     await freshAdmin.close();
   }
 }
 
-/** Restarts the dependents that ask for it (`restart: true`); says which others kept running on the new data. */
-async function afterReset(req: ResetDbRequest, deps: ResetDbDeps, service: string): Promise<string[]> {
+interface AfterReset {
+  restarted: string[];
+  flushed: string[];
+  hooks: HookRun[];
+}
+
+/**
+ * After the data is reset: empties Redis (--redis), restarts the dependents that ask for it (`restart: true`) and
+ * says which others kept running on the new data, then runs the reset hooks.
+ */
+async function afterReset(req: ResetDbRequest, deps: ResetDbDeps, service: string, hooks: ResetHook[], state: string): Promise<AfterReset> {
+  const flushed = req.redis ? await flushRedis(req, deps.engine) : [];
   const { restarted, notRestarted } = await restartDependents(deps.engine, { ...req, service, because: 'had its data reset' });
-  if (notRestarted.length > 0) {
+  if (notRestarted.length > 0 && hooks.length === 0) {
     req.onEvent({
       type: 'notice',
       level: 'info',
       service,
-      message: `${notRestarted.join(', ')} kept running on the reset data; one that sets up the database when it starts (migrations) needs a restart: add \`restart: true\` to its \`depends_on: { ${service}: ... }\` and reset-db restarts it`,
+      message: `${notRestarted.join(', ')} kept running on the reset data; one that sets up the database when it starts (migrations) needs a restart: add \`restart: true\` to its \`depends_on: { ${service}: ... }\` and reset-db restarts it, or run its migrations with x-devstack: { reset: { run: [{ service: NAME, command: npm run migrate }] } } on ${service}`,
     });
   }
-  return restarted;
+  const ran = await runResetHooks({ ...req, hooks, state: `${state}${flushed.length > 0 ? `, ${flushed.join(', ')} emptied` : ''}` }, deps.engine);
+  return { restarted, flushed, hooks: ran };
 }
 
 /**

@@ -1,6 +1,7 @@
 // `devstack up`: build/pull, create and start the services in dependency order, wait until each is ready.
 // Here the run is planned (ports, networks and volumes, what to do per service); UpRun carries it out.
 import type { ServiceAction } from '../core/convergence-plan.js';
+import { bindMountWarning, findBindMountProblems, type BindMountFacts } from './bind-mount-check.js';
 import type { Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
@@ -38,6 +39,8 @@ export interface UpDeps {
   engine: Engine;
   ports: HostPortPlanner;
   waitForService: WaitForService;
+  /** Folder owners and Dockerfiles, for the one warning about bind-mounted folders a container user cannot use. */
+  bindMounts?: BindMountFacts;
 }
 
 export interface UpServiceResult {
@@ -81,6 +84,11 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     signal,
   });
   for (const message of portPlan.notices) onEvent({ type: 'notice', level: 'warn', message });
+  if (deps.bindMounts) {
+    const facts = engine.imageUser ? { ...deps.bindMounts, imageUser: (ref: string) => engine.imageUser!(ref) } : deps.bindMounts;
+    const warning = bindMountWarning(await findBindMountProblems(project, services, facts));
+    if (warning) onEvent({ type: 'notice', level: 'warn', message: warning });
+  }
 
   await ensureProjectResources(engine, project, services, onEvent);
 

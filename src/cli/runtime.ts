@@ -1,11 +1,15 @@
 // The composition root: wires the real engine, compose loader, readiness probes and port planner into the use
 // cases. Everything heavy is imported lazily, so `devstack --version` and `--help` load none of it.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { devUserEnvironment, devUserIds } from '../core/dev-user-ids.js';
 import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { BuildContextFacts } from '../core/build-context.js';
+import type { BindMountFacts } from '../app/bind-mount-check.js';
+import type { DoctorHostPort } from '../app/doctor-host.js';
 import type { InitDeps } from '../app/init.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { EventSink } from '../core/events.js';
@@ -29,6 +33,7 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
     ...(flags.profile ? { profiles: flags.profile } : {}),
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
     environment: process.env,
+    defaultEnvironment: developerEnvironment,
   });
   if (opts.printWarnings) for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return project;
@@ -39,6 +44,18 @@ let contextFlag: string | undefined;
 
 export function useDockerContext(name: string | undefined): void {
   contextFlag = name;
+}
+
+/** DEVSTACK_UID / DEVSTACK_GID for compose files that ask (see src/core/dev-user-ids.ts). */
+function developerEnvironment(projectDir: string): Record<string, string> {
+  let owner: { uid: number; gid: number } | undefined;
+  try {
+    const st = statSync(projectDir);
+    owner = { uid: st.uid, gid: st.gid };
+  } catch {
+    owner = undefined;
+  }
+  return devUserEnvironment(devUserIds({ platform: process.platform, ...(process.env.DOCKER_HOST ? { dockerHost: process.env.DOCKER_HOST } : {}), ...(owner ? { owner } : {}) }));
 }
 
 export async function openDockerEngine(signal?: AbortSignal): Promise<Engine> {
@@ -123,4 +140,47 @@ export async function buildContextReader(): Promise<(service: ServiceConfig) => 
 export async function initFiles(): Promise<InitDeps> {
   const files = await import('../engine/project-files/init-files.js');
   return { existingComposeFile: files.existingComposeFile, readFacts: files.readInitFacts, readTemplates: files.readInitTemplates, writeFiles: files.writeInitFiles };
+}
+
+/** Folder owners and Dockerfiles, for `up`'s bind-mount warning. */
+export async function bindMountFacts(): Promise<BindMountFacts> {
+  const [{ folderOwner }, { readBuildContextFacts }] = await Promise.all([import('../engine/project-files/host-facts.js'), import('../engine/docker/build-context-facts.js')]);
+  return { folderOwner, dockerfileText: async (service) => (await readBuildContextFacts(service)).dockerfileText };
+}
+
+/** This machine's side of `doctor` (and `up`'s bind-mount warning): sockets, env files, folders, inotify, disk. */
+export async function doctorHostPort(): Promise<DoctorHostPort> {
+  const [facts, { parseDockerHost }, { readBuildContextFacts }] = await Promise.all([
+    import('../engine/project-files/host-facts.js'),
+    import('../engine/docker/connect.js'),
+    import('../engine/docker/build-context-facts.js'),
+  ]);
+  const env = process.env;
+  return {
+    bindMounts: { folderOwner: facts.folderOwner, dockerfileText: async (service) => (await readBuildContextFacts(service)).dockerfileText },
+    socketAccess: () => {
+      const endpoint = (() => {
+        try {
+          return parseDockerHost(env);
+        } catch {
+          return undefined;
+        }
+      })();
+      const socket = facts.socketFacts(endpoint?.kind === 'unix' ? endpoint.socketPath : '/var/run/docker.sock');
+      const user = facts.userName(env);
+      return {
+        socket,
+        user,
+        listedInGroup: socket.group ? facts.listedInGroup(user, socket.group.gid) : false,
+        dockerHostSet: (env.DOCKER_HOST ?? '') !== '',
+        alternatives: facts.alternativeSockets(env),
+      };
+    },
+    envFileKeys: facts.envFileKeys,
+    // DEVSTACK_INOTIFY_SYSCTL_DIR: a folder standing in for /proc/sys/fs/inotify (tests inject low limits with it)
+    inotify: () => facts.inotifyFacts(undefined, env.DEVSTACK_INOTIFY_SYSCTL_DIR),
+    countFolders: (paths) => facts.countFolders(paths),
+    freeSpace: facts.freeSpace,
+    shell: env,
+  };
 }

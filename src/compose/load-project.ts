@@ -28,6 +28,8 @@ export interface LoadOptions {
   profiles?: string[];
   envFiles?: string[];
   environment: Record<string, string | undefined>;
+  /** Values for variables that neither the shell nor the env files set (devstack's own, e.g. DEVSTACK_UID). */
+  defaultEnvironment?: (projectDir: string) => Record<string, string>;
 }
 
 /** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
@@ -57,7 +59,9 @@ function declaredProjectName(files: string[], lookup: VariableLookup, parsed: (f
 export async function loadProject(opts: LoadOptions): Promise<Project> {
   const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
   const sources = new SourceFiles();
-  const env = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
+  const loaded = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
+  const defaults = opts.defaultEnvironment?.(discovered.projectDir) ?? {};
+  const env = { lookup: (name: string) => loaded.lookup(name) ?? (Object.hasOwn(defaults, name) ? defaults[name] : undefined) };
   // The name comes first: compose sets COMPOSE_PROJECT_NAME to it for the interpolation of the files.
   const resolved: { name?: string } = {};
   const lookup: VariableLookup = (variable) =>

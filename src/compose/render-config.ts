@@ -61,6 +61,7 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   const devstack: Record<string, unknown> = {};
   if (s.devstack.ready) devstack.ready = readyText(s.devstack.ready);
   if (s.devstack.timeoutMs !== undefined) devstack.timeout = formatDuration(s.devstack.timeoutMs);
+  if (s.devstack.reset) devstack.reset = { run: s.devstack.reset.run.map((h) => ({ service: h.service, command: h.command })) };
   set('x-devstack', nonEmpty(devstack));
   return out;
 }

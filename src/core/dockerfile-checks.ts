@@ -1,6 +1,7 @@
 // Dockerfile checks after the "Docker Patterns" guide: cache-friendly layer order, non-root users,
-// healthchecks, pinned base images, a .dockerignore and multi-stage builds. Pure: the caller reads the
+// healthchecks, pinned base images, a .dockerignore, multi-stage builds and no secrets baked in. Pure: the caller reads the
 // Dockerfile and says what the build context holds; this parses the text and returns findings by line.
+import { secretInImageFindings } from './dockerfile-secrets.js';
 
 export interface DockerfileInstruction {
   /** Upper-cased keyword: FROM, RUN, COPY, ADD, USER, HEALTHCHECK, ... */
@@ -28,7 +29,7 @@ export interface DockerfileContext {
 }
 export type FindingSeverity = 'warn' | 'info';
 export interface DockerfileFinding {
-  rule: 'cache-order' | 'root-user' | 'no-healthcheck' | 'unpinned-base' | 'no-dockerignore' | 'npm-install' | 'single-stage-build';
+  rule: 'cache-order' | 'root-user' | 'no-healthcheck' | 'unpinned-base' | 'no-dockerignore' | 'npm-install' | 'single-stage-build' | 'secret-in-image';
   severity: FindingSeverity;
   /** 1-based line the finding is about. */
   line: number;
@@ -268,6 +269,7 @@ export function checkDockerfile(text: string, ctx: DockerfileContext): Dockerfil
     ...dockerignoreFinding(instructions, ctx),
     ...npmInstallFindings(instructions, ctx),
     ...singleStageBuildFinding(parsed),
+    ...secretInImageFindings(instructions),
   ];
   const finalStage = finalStageOf(stages, ctx.target);
   if (finalStage) {

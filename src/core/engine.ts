@@ -206,6 +206,10 @@ export interface Engine {
    */
   openPortRelay?(toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }): Promise<PortRelay>;
   ping(signal?: AbortSignal): Promise<EngineInfo>;
+  /** The engine's data root (DockerRootDir), as a path on the engine's host (`doctor`'s disk check). */
+  dataRoot?(): Promise<string | undefined>;
+  /** The user an image runs as ('' for root); undefined when the image is not here (`doctor`, `up`). */
+  imageUser?(ref: string): Promise<string | undefined>;
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;
   /** Every container on the engine that publishes a host port (for port planning). */
@@ -253,7 +257,8 @@ export interface Engine {
 
   /** Extracts a tar stream into the container at `destDir`. */
   putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
-  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string> }): Promise<ExecResult>;
+  /** `onOutput` gets the output as it comes (stdout and stderr interleaved); the result holds all of it too. */
+  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string>; signal?: AbortSignal; onOutput?: (text: string) => void }): Promise<ExecResult>;
   /**
    * Starts a process in the container with stdin attached and keeps the connection open (a helper
    * that takes many requests over one stream). Optional: callers fall back to `exec`/`putArchive`.

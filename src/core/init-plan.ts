@@ -1,6 +1,6 @@
 // `devstack init`: from what a Node.js project holds (its package.json files) to a compose.yaml and, per app, a
 // Dockerfile.dev and .dockerignore, shaped like devstack's demo stack: Postgres and Redis when the dependencies
-// use them (with healthchecks and named volumes), each app built from a cache-friendly non-root dev image, its
+// use them (with healthchecks and named volumes), each app built from a cache-friendly dev image whose user owns the project folder (DEVSTACK_UID/GID), its
 // source bind-mounted for hot reload, its node_modules kept in the image, and rebuild rules for its manifests.
 import { DevstackError } from './errors.js';
 
@@ -143,6 +143,10 @@ export function planInit(facts: InitFacts, templates: InitTemplates): InitPlan {
       '    build:',
       `      context: ${context}`,
       '      dockerfile: Dockerfile.dev',
+      '      args:  # the dev user owns the bind-mounted source: devstack sets these to the project folder\'s owner;',
+      '        #   with plain `docker compose`, export DEVSTACK_UID=$(id -u) DEVSTACK_GID=$(id -g) or put them in .env',
+      '        DEV_UID: ${DEVSTACK_UID:-1000}',
+      '        DEV_GID: ${DEVSTACK_GID:-1000}',
       '    ports:',
       `      - "${port}:${port}"`,
       '    environment:',

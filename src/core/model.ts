@@ -171,4 +171,15 @@ export interface DevstackServiceOptions {
   ready?: ReadySpec;
   /** Per-service readiness limit. */
   timeoutMs?: number;
+  /** On a database service: commands `reset-db` runs after a reset, in order (migrations, seeds). */
+  reset?: { run: ResetHook[] };
+}
+
+/** `x-devstack: { reset: { run: [{ service: backend, command: npm run migrate }] } }`: one command to run. */
+export interface ResetHook {
+  /** The service whose running container runs it. */
+  service: string;
+  command: string[];
+  /** Where the entry was written. */
+  source: SourceLocation;
 }

@@ -2,7 +2,7 @@
 // file gets one whose image builds (non-root, dependencies first), whose service becomes ready and answers on
 // its published port, and whose Dockerfile doctor finds nothing to say about.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,13 +49,14 @@ describe('devstack init, then doctor and up (built CLI, real engine)', () => {
     expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
   });
 
-  it('up builds the image, the app becomes ready on its port and answers as the non-root user', async () => {
+  it('up builds the image, the app becomes ready on its port and answers as the owner of the project folder', async () => {
     const up = run(['up', '--json']);
     expect(up.status, up.stderr).toBe(0);
     const result = JSON.parse(up.stdout.trim().split('\n').at(-1)!) as { services: { service: string; probe: string; ports: { hostPort: number }[] }[] };
     const app = result.services.find((s) => s.service === NAME)!;
     expect(app.probe).toMatch(/^tcp connect/);
     const res = await fetch(`http://127.0.0.1:${app.ports[0]!.hostPort}/`);
-    expect(await res.text()).toBe('hello from uid 1001');
+    // the dev user has the project folder's owner's uid (see init-dev-user.test.ts for a clone owned by 1000)
+    expect(await res.text()).toBe(`hello from uid ${statSync(dir).uid}`);
   });
 });

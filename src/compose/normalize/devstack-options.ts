@@ -1,7 +1,8 @@
-// The `x-devstack` service extension: { ready: <spec>, timeout: <duration> }.
-import type { DevstackServiceOptions, ReadySpec } from '../../core/model.js';
+// The `x-devstack` service extension: { ready: <spec>, timeout: <duration>, reset: { run: [{ service, command }] } }.
+import type { DevstackServiceOptions, ReadySpec, ResetHook } from '../../core/model.js';
 import type { Node } from '../node.js';
-import { child, isMap, scalarText } from '../node.js';
+import { child, isMap, isSeq, scalarText } from '../node.js';
+import { commandOf } from './command.js';
 import { parseDurationMs } from './durations.js';
 
 export const READY_FORMS = [
@@ -32,8 +33,8 @@ export function parseDevstackOptions(node: Node | undefined): DevstackServiceOpt
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return {};
   if (!isMap(node)) throw new DevstackOptionError('x-devstack must be a mapping like { ready: postgres, timeout: 30s }', node);
   for (const [key, entry] of node.entries) {
-    if (key !== 'ready' && key !== 'timeout') {
-      throw new DevstackOptionError(`unknown key "${key}"; expected ready or timeout`, entry.value);
+    if (key !== 'ready' && key !== 'timeout' && key !== 'reset') {
+      throw new DevstackOptionError(`unknown key "${key}"; expected ready, timeout or reset`, entry.value);
     }
   }
   const options: DevstackServiceOptions = {};
@@ -45,7 +46,32 @@ export function parseDevstackOptions(node: Node | undefined): DevstackServiceOpt
     if (ms === undefined) throw new DevstackOptionError(`invalid duration ${JSON.stringify(scalarText(timeout) ?? null)}; e.g. 30s, 2m`, timeout, 'timeout');
     options.timeoutMs = ms;
   }
+  const reset = child(node, 'reset');
+  if (reset !== undefined) options.reset = { run: parseResetHooks(reset) };
   return options;
+}
+
+const RESET_FORM = 'reset: { run: [{ service: backend, command: npm run migrate }] }';
+
+function parseResetHooks(node: Node): ResetHook[] {
+  if (!isMap(node)) throw new DevstackOptionError(`reset must be a mapping like ${RESET_FORM}`, node, 'reset');
+  for (const [key, entry] of node.entries) {
+    if (key !== 'run') throw new DevstackOptionError(`unknown key "${key}" under reset; expected run`, entry.value, 'reset');
+  }
+  const run = child(node, 'run');
+  if (run === undefined) return [];
+  if (!isSeq(run)) throw new DevstackOptionError(`reset.run must be a list like [{ service: backend, command: npm run migrate }]`, run, 'reset');
+  return run.items.map((item): ResetHook => {
+    if (!isMap(item)) throw new DevstackOptionError(`each reset.run entry is a mapping { service: NAME, command: COMMAND }`, item, 'reset');
+    for (const [key, entry] of item.entries) {
+      if (key !== 'service' && key !== 'command') throw new DevstackOptionError(`unknown key "${key}" in a reset.run entry; expected service and command`, entry.value, 'reset');
+    }
+    const service = scalarText(child(item, 'service'));
+    const command = commandOf(child(item, 'command'));
+    if (!service) throw new DevstackOptionError('a reset.run entry needs service: the running service that runs the command', item, 'reset');
+    if (!command || command.length === 0) throw new DevstackOptionError('a reset.run entry needs command: what to run (npm run migrate)', item, 'reset');
+    return { service, command, source: item.loc };
+  });
 }
 
 function parseReadySpec(node: Node): ReadySpec {

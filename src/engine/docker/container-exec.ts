@@ -10,13 +10,16 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Ends the exec wait (the process in the container is left to finish). */
   signal?: AbortSignal;
+  /** Each piece of output (stdout and stderr, in arrival order) as it comes. */
+  onOutput?: (text: string) => void;
 }
 
 /** A Writable that keeps every chunk, in arrival order across stdout and stderr. */
-function collector(chunks: Buffer[]): Writable {
+function collector(chunks: Buffer[], onOutput?: (text: string) => void): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, done) {
       chunks.push(chunk);
+      onOutput?.(chunk.toString('utf8'));
       done();
     },
   });
@@ -41,7 +44,7 @@ export async function execInContainer(
   const stream = (await exec.start({ hijack: true, stdin: false, Detach: false, Tty: false })) as NodeJS.ReadableStream &
     NodeJS.EventEmitter & { destroy(): void };
   const chunks: Buffer[] = [];
-  const sink = collector(chunks);
+  const sink = collector(chunks, opts.onOutput);
   docker.modem.demuxStream(stream, sink, sink);
   await new Promise<void>((resolve, reject) => {
     const onAbort = () => {

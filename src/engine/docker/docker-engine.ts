@@ -148,6 +148,14 @@ export class DockerEngine implements Engine {
     return this.call(`inspect container ${id}`, async () => toContainerDetails(await this.docker.getContainer(id).inspect()));
   }
 
+  dataRoot(): Promise<string | undefined> {
+    return this.call('engine info', async () => ((await this.docker.info()) as { DockerRootDir?: string }).DockerRootDir);
+  }
+
+  imageUser(ref: string): Promise<string | undefined> {
+    return this.callTolerating404(`inspect image ${ref}`, undefined, async () => (await this.docker.getImage(ref).inspect()).Config?.User ?? '');
+  }
+
   imageExists(ref: string): Promise<boolean> {
     return this.callTolerating404(`inspect image ${ref}`, false, async () => {
       await this.docker.getImage(ref).inspect();

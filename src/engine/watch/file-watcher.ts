@@ -6,13 +6,14 @@
 // before the watch began); vanished ones are dropped. Each watched path's parent is watched for its
 // name, so a missing path (.env) or a re-created one is noticed.
 //
-// When the OS runs out of watches or file handles, the exact fix is reported and that path is
-// polled instead. Other watcher errors ask the caller to compare the host with the container.
+// When the OS runs out of watches or file handles, the exact fix is reported once, the watches already made are
+// kept, and only the folders that did not fit are polled (each with what is under it). Other watcher errors ask
+// the caller to compare the host with the container.
 import { watch as watchFolderWithFs } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeKind } from './change-batcher.js';
-import { pollFolder } from './folder-poller.js';
+import { PolledFolders } from './folder-poller.js';
 
 export interface FileWatcherOptions {
   /** Folders and files to watch (absolute). */
@@ -34,6 +35,8 @@ export interface FileWatcher {
   /** Resolves when the initial walk is done and events are being reported. */
   ready: Promise<void>;
   close(): Promise<void>;
+  /** Folders polled because watching ran out for them (each with what is under it). */
+  polledFolders(): string[];
 }
 
 /** Watches one folder's entries; `onEvent` gets the entry's name (null: unknown, rescan). May throw ENOSPC/EMFILE. */
@@ -47,7 +50,7 @@ export const watchFolderWithInotify: FolderWatchFn = (dir, onEvent, onError) => 
 
 export function watchFiles(opts: FileWatcherOptions): FileWatcher {
   const watcher = new FolderTreeWatcher(opts);
-  return { ready: watcher.start(), close: async () => watcher.close() };
+  return { ready: watcher.start(), close: async () => watcher.close(), polledFolders: () => watcher.polledFolders };
 }
 
 interface WatchedFolder {
@@ -66,6 +69,8 @@ class FolderTreeWatcher {
   private readonly polled = new Set<string>();
   private readonly lifetime = new AbortController();
   private readonly watchFolder: FolderWatchFn;
+  private poller: PolledFolders | undefined;
+  private warnedOutOfWatches = false;
 
   constructor(private readonly opts: FileWatcherOptions) {
     this.roots = [...new Set(opts.paths.map((p) => path.resolve(p)))];
@@ -98,7 +103,15 @@ class FolderTreeWatcher {
 
   /** Watches `dir` and every folder under it that is not skipped; reports their entries when `report`. */
   private async walk(dir: string, report: boolean): Promise<void> {
-    if (this.lifetime.signal.aborted || !(await this.watch(dir))) return;
+    if (this.lifetime.signal.aborted) return;
+    try {
+      if (!(await this.watch(dir))) return;
+    } catch (err) {
+      const advice = watcherErrorAdvice(err as NodeJS.ErrnoException);
+      if (!advice || this.lifetime.signal.aborted) throw err;
+      await this.pollInstead(dir, advice);
+      return;
+    }
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     const subfolders: string[] = [];
     for (const entry of entries) {
@@ -216,15 +229,27 @@ class FolderTreeWatcher {
     }
   }
 
-  private async pollInstead(root: string, advice: { message: string; hint: string }): Promise<void> {
-    if (this.polled.has(root)) return;
-    this.polled.add(root);
-    this.unwatchTree(root);
-    this.opts.onWarning(`${advice.message} Polling ${root} instead (slower to notice changes).`, advice.hint);
-    const skips = (p: string, isDir: boolean): boolean => this.opts.skips(p, isDir);
-    const poller = pollFolder({ root, skips, intervalMs: this.opts.pollIntervalMs ?? 1000, onChange: this.opts.onChange, signal: this.lifetime.signal });
-    await poller.ready;
+  /** Polls `folder` (and what is under it) instead of watching it; the watches made elsewhere stay. */
+  private async pollInstead(folder: string, advice: { message: string; hint: string }): Promise<void> {
+    if (this.isPolled(folder)) return;
+    this.polled.add(folder);
+    this.unwatchTree(folder);
+    if (!this.warnedOutOfWatches) {
+      this.warnedOutOfWatches = true;
+      this.opts.onWarning(
+        `${advice.message} Keeping the ${this.folders.size} folder watches made; polling the folders that did not fit instead (${folder} first; slower to notice changes).`,
+        advice.hint,
+      );
+    }
+    this.poller ??= new PolledFolders({ skips: (p, isDir) => this.opts.skips(p, isDir), intervalMs: this.opts.pollIntervalMs ?? 1000, onChange: this.opts.onChange, signal: this.lifetime.signal });
+    await this.poller.add(folder);
+    // what changed there between the failed watch and the poller's first scan: compare with the container
     this.opts.onError();
+  }
+
+  /** Folders polled instead of watched (tests and diagnostics). */
+  get polledFolders(): string[] {
+    return [...this.polled];
   }
 
   /** The watched paths `where` belongs to (under them, or their parent folder). */

@@ -59,7 +59,7 @@ describe('doctor (fakes)', () => {
       ['engine', 'ok', undefined],
       ['compose', 'fail', 'compose'],
     ]);
-    expect(findings[1]!.message).toBe('/p/compose.yaml:3:5: unknown key "imagee"');
+    expect(findings[1]).toMatchObject({ location: 'compose.yaml:3:5', message: 'unknown key "imagee"', rule: 'compose-file' });
   });
 
   it('an image without a version tag is a located warning', async () => {

@@ -50,7 +50,10 @@ describe('devstack init', () => {
     expect(Object.keys(project.volumes).sort()).toEqual(['pgdata', 'redisdata']);
 
     const backendDockerfile = readFileSync(path.join(dir, 'backend/Dockerfile.dev'), 'utf8');
-    expect(backendDockerfile).toContain('COPY --chown=nodejs:nodejs package.json package-lock.json ./\nRUN npm ci');
+    expect(backendDockerfile).toContain('COPY --chown=${DEV_UID}:${DEV_GID} package.json package-lock.json ./\nRUN npm ci');
+    expect(backendDockerfile).toContain('USER ${DEV_UID}:${DEV_GID}');
+    // the dev user's ids are build args from DEVSTACK_UID/GID, 1000 when nothing sets them (plain docker compose)
+    expect(backend.build?.args).toEqual({ DEV_UID: '1000', DEV_GID: '1000' });
     expect(backendDockerfile).toContain('CMD ["npm", "start"]');
     const frontendDockerfile = readFileSync(path.join(dir, 'frontend/Dockerfile.dev'), 'utf8');
     expect(frontendDockerfile).toContain('RUN yarn install --frozen-lockfile');

@@ -146,11 +146,44 @@ describe('watchFiles (one watch per folder)', () => {
     };
     await start({ watchFolder: exhausted });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/out of file watches.*Polling .*src.*max_user_watches=524288/s);
+    expect(warnings[0]).toMatch(/out of file watches.*polling the folders that did not fit instead \(.*src first.*max_user_watches=524288/s);
     expect(errors).toBe(1);
     await writeFile(at('lib', 'polled.ts'), 'p');
     await until(at('lib', 'polled.ts'), 'upsert');
     await rm(at('lib', 'a.ts'));
     await until(at('lib', 'a.ts'), 'delete');
+  });
+
+  it('out of watches part way: the watches made stay, only the folders that did not fit are polled', async () => {
+    // a wider tree: src/{lib, f0..f5/{g0,g1}}; the 4th watch and every one after it fail as inotify would
+    for (let i = 0; i < 6; i += 1) for (const g of ['g0', 'g1']) await mkdir(at(`f${i}`, g), { recursive: true });
+    let made = 0;
+    let closed = 0;
+    const limited: FolderWatchFn = (folder, onEvent, onError) => {
+      if (!folder.startsWith(src)) return watchFolderWithInotify(folder, onEvent, onError);
+      made += 1;
+      if (made >= 4) throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${folder}'`), { code: 'ENOSPC' });
+      const handle = watchFolderWithInotify(folder, onEvent, onError);
+      return { close: () => void (closed++, handle.close()) };
+    };
+    await start({ watchFolder: limited });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Keeping the \d+ folder watches made; polling the folders that did not fit/);
+    expect(closed).toBe(0); // the watches made are kept
+    const watched = watchedFolders.filter((f) => f.startsWith(src)).slice(0, 3);
+    const polled = watcher!.polledFolders();
+    expect(watched).toContain(src); // the root keeps its watch: not the whole tree polled
+    expect(polled).not.toContain(src);
+    // every folder is watched or under a polled one, never both
+    const all = [src, at('lib'), ...[0, 1, 2, 3, 4, 5].flatMap((i) => [at(`f${i}`), at(`f${i}`, 'g0'), at(`f${i}`, 'g1')])];
+    const underPolled = (f: string) => polled.some((p) => f === p || f.startsWith(`${p}${path.sep}`));
+    for (const f of all) expect(watched.includes(f) !== underPolled(f), f).toBe(true);
+    // changes are seen in both: a watched folder's and a polled folder's
+    const watchedDir = watched.find((f) => f !== src) ?? src;
+    await writeFile(path.join(watchedDir, 'w.ts'), 'w');
+    await until(path.join(watchedDir, 'w.ts'), 'upsert');
+    const polledDir = polled[0]!;
+    await writeFile(path.join(polledDir, 'p.ts'), 'p');
+    await until(path.join(polledDir, 'p.ts'), 'upsert');
   });
 });

@@ -1,0 +1,57 @@
+// Which services bind-mount a project folder their container user cannot read (or write, where the mount is not
+// read-only): shared by `doctor` (one finding each) and `up` (one warning). The user is the service's `user:`,
+// else the final USER of its Dockerfile (build args expanded), else the image's configured user when the engine
+// is asked; a user given by name other than root cannot be mapped to a uid without running the image, and is
+// skipped.
+import path from 'node:path';
+import { bindMountProblems, dockerfileUser, numericUser, type BindMountProblem, type FolderOwner } from '../core/bind-mount-access.js';
+import type { Project, ServiceConfig } from '../core/model.js';
+
+export interface BindMountFacts {
+  /** Owner and mode of a folder; undefined when it is not a folder (or cannot be read). */
+  folderOwner: (hostPath: string) => FolderOwner | undefined;
+  dockerfileText: (service: ServiceConfig) => Promise<string | undefined>;
+  /** The image's configured user ('' for root); undefined when it cannot be told (no such image here). */
+  imageUser?: (ref: string) => Promise<string | undefined>;
+}
+
+const inside = (dir: string, p: string): boolean => {
+  const r = path.relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+};
+
+async function userSpecOf(service: ServiceConfig, facts: BindMountFacts): Promise<string | undefined> {
+  if (service.user !== undefined) return service.user;
+  if (service.build) {
+    const text = await facts.dockerfileText(service);
+    return text === undefined ? undefined : dockerfileUser(text, service.build.args, service.build.target);
+  }
+  if (service.image && facts.imageUser) return facts.imageUser(service.image);
+  return undefined;
+}
+
+export async function findBindMountProblems(project: Project, services: ServiceConfig[], facts: BindMountFacts): Promise<BindMountProblem[]> {
+  const problems: BindMountProblem[] = [];
+  for (const service of services) {
+    const binds = service.volumes.flatMap((v) => (v.type === 'bind' && inside(project.workingDir, v.source) ? [v] : []));
+    if (binds.length === 0) continue;
+    const folders = binds.flatMap((b) => {
+      const owner = facts.folderOwner(b.source);
+      const shown = path.relative(project.workingDir, b.source);
+      return owner ? [{ source: b.source, target: b.target, readOnly: b.readOnly, owner, shownAs: shown === '' ? 'the project folder' : `./${shown}` }] : [];
+    });
+    if (folders.length === 0) continue;
+    const spec = await userSpecOf(service, facts);
+    const user = spec === undefined ? undefined : numericUser(spec);
+    if (!user) continue;
+    problems.push(...bindMountProblems(service, user, folders));
+  }
+  return problems;
+}
+
+/** `up`'s one warning for all of them: each problem, then the fix (doctor says it per service). */
+export function bindMountWarning(problems: BindMountProblem[]): string | undefined {
+  if (problems.length === 0) return undefined;
+  const first = problems[0]!;
+  return `${problems.map((p) => p.message).join('; ')}. ${first.hint} (\`devstack doctor\` names each.)`;
+}

@@ -1,0 +1,87 @@
+// Can a service's container user use the project folders it bind-mounts? On Linux a bind mount keeps the host's
+// owners and modes, so a user whose uid is not the folder's owner gets the group or "other" bits: a clone owned by
+// uid 1000 with 0755 folders is readable but not writable by uid 1001, and a 0700 one not even readable. Pure: the
+// caller reads the folders' owners and modes and the user the service runs as.
+import type { ServiceConfig } from './model.js';
+import { parseDockerfile } from './dockerfile-checks.js';
+
+export interface FolderOwner { uid: number; gid: number; mode: number }
+/** A numeric container user; gid undefined when the spec names none (its primary group is then unknown). */
+export interface ContainerUser { uid: number; gid?: number; spec: string }
+
+/** `user:` / USER text → numeric ids; undefined for a name devstack cannot map without the image (root is 0). */
+export function numericUser(spec: string): ContainerUser | undefined {
+  const [user = '', group] = spec.trim().split(':');
+  const id = (s: string | undefined): number | undefined => (s === undefined || s === '' ? undefined : s === 'root' ? 0 : /^\d+$/.test(s) ? Number(s) : Number.NaN);
+  const uid = id(user === '' ? 'root' : user);
+  const gid = id(group);
+  if (uid === undefined || Number.isNaN(uid) || Number.isNaN(gid ?? 0)) return undefined;
+  return { uid, ...(gid !== undefined ? { gid } : {}), spec: spec.trim() };
+}
+
+/**
+ * The USER the final stage (or `target`) of a Dockerfile ends with, `${ARG}` references expanded from the build
+ * args, then the ARG defaults; '' when there is none (root), undefined when a reference stays unresolved.
+ */
+export function dockerfileUser(text: string, args: Record<string, string>, target?: string): string | undefined {
+  const { instructions, stages } = parseDockerfile(text);
+  const stage = (target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : undefined) ?? stages.at(-1);
+  if (!stage) return '';
+  const defaults: Record<string, string> = {};
+  let user = '';
+  for (const i of instructions) {
+    if (i.keyword === 'ARG' && (i.stage === -1 || i.stage === stage.index)) {
+      for (const m of i.args.matchAll(/([A-Za-z_]\w*)(?:=("[^"]*"|'[^']*'|\S*))?/g)) if (m[2] !== undefined) defaults[m[1]!] = m[2].replace(/^["']|["']$/g, '');
+    }
+    if (i.stage === stage.index && i.keyword === 'USER') user = i.args.trim();
+  }
+  let unresolved = false;
+  const expanded = user.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    const value = args[name] ?? defaults[name] ?? fallback;
+    if (value === undefined) unresolved = true;
+    return value ?? '';
+  });
+  return unresolved ? undefined : expanded;
+}
+
+/** Read (r and x on a folder) or write (w and x) for `user` on a folder with these owners and mode. Root may. */
+export function mayUse(user: ContainerUser, folder: FolderOwner, access: 'read' | 'write'): boolean {
+  if (user.uid === 0) return true;
+  const bits = user.uid === folder.uid ? (folder.mode >> 6) & 7 : user.gid !== undefined && user.gid === folder.gid ? (folder.mode >> 3) & 7 : folder.mode & 7;
+  const need = access === 'read' ? 0o5 : 0o3;
+  return (bits & need) === need;
+}
+
+export interface BindMountProblem {
+  service: string;
+  /** The bind mount's host folder and container path. */
+  source: string;
+  target: string;
+  access: 'read' | 'write';
+  message: string;
+  hint: string;
+}
+
+const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
+
+/** One problem per project folder the service bind-mounts and its user cannot read (or write, unless read-only). */
+export function bindMountProblems(
+  service: ServiceConfig,
+  user: ContainerUser,
+  folders: { source: string; target: string; readOnly: boolean; owner: FolderOwner; shownAs: string }[],
+): BindMountProblem[] {
+  return folders.flatMap((f): BindMountProblem[] => {
+    const access = !mayUse(user, f.owner, 'read') ? 'read' : !f.readOnly && !mayUse(user, f.owner, 'write') ? 'write' : undefined;
+    if (!access) return [];
+    const owner = `${f.owner.uid}:${f.owner.gid}`;
+    return [{
+      service: service.name,
+      source: f.source,
+      target: f.target,
+      access,
+      message: `${service.name} runs as ${user.spec === '' ? 'root' : `user ${user.spec}`} and cannot ${access} ${f.shownAs} (owned by ${owner}, ${octal(f.owner.mode)}) bind-mounted at ${f.target}`,
+      hint: `Run it as the folder's owner: \`user: "${owner}"\` on the service, or build its dev image with that uid/gid (\`devstack init\`'s Dockerfile.dev takes DEV_UID/DEV_GID build args, which devstack fills in from DEVSTACK_UID/GID)${f.readOnly || access === 'read' ? '' : `; or mount it read-only (${f.target}:ro) if the app only reads it`}.`,
+    }];
+  });
+}
