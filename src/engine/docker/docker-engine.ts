@@ -27,7 +27,17 @@ import { execInContainer, type ExecOptions } from './container-exec.js';
 import { toCreateOptions } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
 import { DockerodeClass } from './dockerode-module.js';
-import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
+import {
+  connectionFailureReason,
+  engineMessage,
+  firstLine,
+  isNotFound,
+  nonDockerAnswer,
+  notDockerError,
+  statusCodeOf,
+  toDevstackError,
+  unreachableError,
+} from './engine-errors.js';
 import { streamEngineEvents } from './engine-events.js';
 import { openExecStream } from './exec-stream.js';
 import { streamContainerLogs } from './logs.js';
@@ -297,12 +307,18 @@ export async function openEngine(env: Record<string, string | undefined>, signal
   const endpoint = parseDockerHost(env);
   const docker = new DockerodeClass(dockerodeOptions(endpoint));
   const limited = limitSignal(signal, PING_LIMIT_MS);
+  let answer: unknown;
   try {
-    await probes(docker).ping({ abortSignal: limited.signal });
+    answer = await probes(docker).ping({ abortSignal: limited.signal });
   } catch (err) {
     if (signal?.aborted) throw new DevstackError('interrupted', 'connect to the Docker Engine: interrupted', { cause: err });
     if (limited.timedOut()) throw unreachableError(endpoint.address, `no answer within ${PING_LIMIT_MS / 1000} s`, err);
+    const other = nonDockerAnswer(err);
+    if (other !== undefined) throw notDockerError(endpoint.address, other);
     throw unreachableError(endpoint.address, connectionFailureReason(err) ?? engineMessage(err), err);
   }
+  // Docker answers its ping with "OK"; a web server that answers every path with 200 is not an engine.
+  const said = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer);
+  if (said.trim() !== 'OK') throw notDockerError(endpoint.address, `HTTP 200: ${firstLine(said) || 'an empty body'} instead of OK`);
   return new DockerEngine(docker, endpoint.address);
 }

@@ -5,7 +5,7 @@ import type { WaitCondition, WaitRequest, WaitResult } from '../../core/service-
 import { chooseReadySpec, hasActiveHealthcheck } from '../../core/readiness.js';
 import { ATTEMPT_LIMIT_MS, attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
 import { clockTimeout, systemClock, type Clock } from './clock.js';
-import { ContainerWatch, type ObservedContainer } from './container-watch.js';
+import { ContainerWatch, isEngineLoss, type ObservedContainer } from './container-watch.js';
 import { createProbe } from './create-probe.js';
 import type { StayedUp } from './running.js';
 import { describeError, raceAbort, type ProbeOutcome, type ReadinessProbe } from './probe.js';
@@ -67,7 +67,10 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
   try {
     watch = await ContainerWatch.open(req.engine, req.project, req.containerId, req.signal, clock);
   } catch (error) {
-    return req.signal.aborted ? fail('aborted') : fail('failed', { lastError: `inspecting the container: ${describeError(error)}` });
+    if (req.signal.aborted) return fail('aborted');
+    // No engine, no verdict on the service: the engine's own error is what the user must see (exit 4).
+    if (isEngineLoss(error)) throw error;
+    return fail('failed', { lastError: `inspecting the container: ${describeError(error)}` });
   }
 
   let spec = readySpecForCondition(req.condition, req.service);
@@ -119,6 +122,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
 
   try {
     for (;;) {
+      if (watch.engineLost) throw watch.engineLost;
       const verdict = await verdictFromContainer(watch.current);
       if (verdict) return verdict;
       if (req.signal.aborted) return fail('aborted', withLastError());
@@ -126,6 +130,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
       if (remaining <= 0) {
         // Events can be missed (stream not yet connected, engine hiccup): one last look before "timeout".
         await watch.refresh().catch(() => undefined);
+        if (watch.engineLost) throw watch.engineLost;
         return (await verdictFromContainer(watch.current)) ?? fail('timeout', withLastError());
       }
 
@@ -149,6 +154,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
           if (req.signal.aborted) return fail('aborted', withLastError());
           if (outcome.ready) {
             // The container may have died during the attempt; its events say so before we claim ready.
+            if (watch.engineLost) throw watch.engineLost;
             return (await verdictFromContainer(watch.current)) ?? ready();
           }
           // An attempt the overall limit cut short says nothing about the service: keep what the last one said.
