@@ -53,9 +53,9 @@ describe('answers that waiting will not change end up at once (built CLI, real e
 
   it('a postgres image run as a client through entrypoint: is not probed as a server', () => {
     const { dir, name } = stackDir(
-      'services:\n  client:\n    image: postgres:16-alpine\n    entrypoint: ["sh", "-c"]\n    command: ["echo psql would run here; exec sleep infinity"]\n',
+      'services:\n  client:\n    image: postgres:16-alpine\n    entrypoint: ["sh", "-c", "echo psql would run here; exec sleep infinity"]\n',
     );
-    const up = devstack(['up', '-p', name, '--json', '--wait-timeout', '30'], { cwd: dir, env });
+    const up = devstack(['up', '-p', name, '--json', '--wait-timeout', '20'], { cwd: dir, env });
     expect(up.status, up.stderr).toBe(0);
     const result = JSON.parse(up.stdout.trim().split('\n').at(-1) as string) as { services: { service: string; probe: string }[] };
     expect(result.services).toEqual([expect.objectContaining({ service: 'client', probe: 'container running' })]);
