@@ -48,7 +48,15 @@ export function restartPolicyRestarts(restart: string | undefined, exitCode: num
   return policy === 'on-failure' && exitCode !== 0;
 }
 
-export async function waitForService(req: WaitRequest, clock: Clock = systemClock): Promise<WaitResult> {
+/** What a wait runs on: the time it reads and sleeps on, and how it makes its probe (tests pass their own). */
+export interface WaitDeps {
+  clock?: Clock;
+  createProbe?: typeof createProbe;
+}
+
+export async function waitForService(req: WaitRequest, deps: WaitDeps = {}): Promise<WaitResult> {
+  const clock = deps.clock ?? systemClock;
+  const makeProbe = deps.createProbe ?? createProbe;
   const startedAt = clock.now();
   const deadline = startedAt + req.timeoutMs;
   const elapsed = () => clock.now() - startedAt;
@@ -136,7 +144,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
 
       if (!completion) {
         if (!probe) {
-          const built = await buildProbe(req, spec, watch, { ms: RUNNING_STAYED_UP_MS, afterRestartMs: RESTARTED_STAYED_UP_MS, restartsBefore, clock });
+          const built = await buildProbe(req, spec, watch, makeProbe, { ms: RUNNING_STAYED_UP_MS, afterRestartMs: RESTARTED_STAYED_UP_MS, restartsBefore, clock });
           if ('probe' in built) {
             probe = built.probe;
             probeName = probe.description;
@@ -182,10 +190,10 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
   }
 }
 
-async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch, stayedUp: StayedUp) {
+async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch, makeProbe: typeof createProbe, stayedUp: StayedUp) {
   const details = await watch.refresh().catch(() => undefined);
   if (!details) return { unavailable: 'the container could not be inspected', fatal: false } as const;
-  return createProbe(spec, {
+  return makeProbe(spec, {
     engine: req.engine,
     project: req.project,
     service: req.service,
