@@ -77,7 +77,11 @@ export class ContainerWatch implements ContainerStateSource {
       const countBefore = this.eventCount;
       let details: ContainerDetails;
       try {
-        details = await this.engine.inspectContainer(this.containerId);
+        // One dropped connection is not a lost engine: a second inspect decides.
+        details = await this.engine.inspectContainer(this.containerId).catch((error: unknown) => {
+          if (isEngineLoss(error)) return this.engine.inspectContainer(this.containerId);
+          throw error;
+        });
       } catch (error) {
         if (isDevstackError(error) && error.kind === 'not-found') {
           this.update({ ...this.state, status: 'removed' });
