@@ -1,6 +1,7 @@
 // One wait per (service, condition) for the whole `up`: a dependency several services wait on is probed once.
 // The final "is everything ready" answer re-checks: a service seen ready earlier may have died or restarted since.
 import type { ContainerDetails, Engine } from '../core/engine.js';
+import { isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { WaitCondition, WaitForService, WaitResult } from '../core/service-wait.js';
@@ -54,7 +55,11 @@ export class ReadinessWaits {
     const earlier = await this.waitFor(name, containerId, condition);
     if (!earlier.ok) return earlier;
     const began = this.began.get(`${name}/${condition}`) ?? 0;
-    const now = await this.opts.engine.inspectContainer(containerId).catch(() => undefined);
+    const now = await this.opts.engine.inspectContainer(containerId).catch((error: unknown) => {
+      // The engine gone is the answer to report (exit 4), not a reason to ask the service again.
+      if (isDevstackError(error) && error.kind === 'engine-unreachable') throw error;
+      return undefined;
+    });
     const sameRun = earlier.restartCount === undefined || now?.restartCount === earlier.restartCount;
     if (now && sameRun && stillAsSeen(now, condition, began)) return earlier;
     return this.waitFor(name, containerId, condition, { fresh: true });

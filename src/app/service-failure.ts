@@ -62,6 +62,14 @@ function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false 
 }
 
 export async function serviceFailure(ctx: FailureContext, cause: WaitResult | unknown): Promise<DevstackError> {
+  // The engine stopped answering: that is the failure (exit 4), not the service, and its logs cannot be read.
+  if (isDevstackError(cause) && cause.kind === 'engine-unreachable') {
+    return new DevstackError('engine-unreachable', `lost the Docker Engine while bringing up ${ctx.service}: ${cause.message}`, {
+      details: cause.details,
+      hint: 'Check that the engine runs (docker info) and run devstack up again; the containers started so far are kept.',
+      cause,
+    });
+  }
   const details: string[] = [];
   let message: string;
   let hint: string | undefined;

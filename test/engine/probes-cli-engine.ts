@@ -142,14 +142,15 @@ export function cliEngine(): Engine {
       if (filter.project) args.push('--filter', `label=${LABEL.project}=${filter.project}`);
       return (async function* (): AsyncGenerator<EngineEvent> {
         for await (const line of lines(args, signal, false)) {
-          const raw = JSON.parse(line.text) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> }; time: number };
+          const raw = JSON.parse(line.text) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> }; time: number; timeNano?: number };
           const exitCode = raw.Actor.Attributes.exitCode;
           yield {
             type: 'container',
             action: raw.Action,
             id: raw.Actor.ID,
             labels: raw.Actor.Attributes,
-            time: raw.time,
+            // Milliseconds, as the dockerode adapter gives them.
+            time: raw.timeNano === undefined ? raw.time * 1000 : Math.floor(raw.timeNano / 1e6),
             ...(exitCode === undefined ? {} : { exitCode: Number(exitCode) }),
           };
         }

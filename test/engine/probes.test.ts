@@ -94,7 +94,7 @@ describe('postgres probe on a first start', () => {
     expect(Date.parse(initDone!.slice(0, initDone!.indexOf(' ')))).toBeLessThan(readyAt);
   });
 
-  it('a password the server rejects keeps probing and says why', async () => {
+  it('a password the server keeps rejecting ends the wait with why and what to do, long before the limit', async () => {
     // The data directory knows another password than the environment (as with a stale volume).
     const init = initDir({ '10-other-password.sql': "ALTER USER app PASSWORD 'not-the-env-one';\n" });
     const id = run('pgpw', [...envArgs(pgEnv), '-v', `${init}:/docker-entrypoint-initdb.d:ro`], 'postgres:16-alpine');
@@ -102,9 +102,10 @@ describe('postgres probe on a first start', () => {
     // Wait for the real server (after the init one) so the probe's last word is the server's, not "refused".
     await untilLogLine(id, /init process complete/, 60_000);
     await untilLogLine(id, /ready to accept connections/, 30_000);
-    const result = await wait(svc, id, { timeoutMs: 3000 });
-    expect(result).toMatchObject({ ok: false, reason: 'timeout' });
-    expect(result.ok ? '' : result.lastError).toContain('password authentication failed for user "app"');
+    const result = await wait(svc, id, { timeoutMs: 120_000 });
+    expect(result).toMatchObject({ ok: false, reason: 'rejected' });
+    expect(result.ok ? '' : result.lastError).toContain('password authentication failed for user "app" (SQLSTATE 28P01');
+    expect(result.ok ? '' : result.hint).toContain('devstack reset-db --from-scratch pgpw');
   });
 });
 

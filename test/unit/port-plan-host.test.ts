@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findPortHolder, listeningInodes } from '../../src/engine/ports/host-port-check.js';
-import { defaultStateDir, PortMemory } from '../../src/engine/ports/port-memory.js';
+import { defaultStateDir, parsePortMemory, PortMemory } from '../../src/engine/ports/port-memory.js';
 
 let root: string;
 beforeEach(async () => {
@@ -81,5 +82,61 @@ describe('PortMemory', () => {
     expect(defaultStateDir({ DEVSTACK_STATE_DIR: '/s', XDG_STATE_HOME: '/x' }, '/h')).toBe('/s');
     expect(defaultStateDir({ XDG_STATE_HOME: '/x' }, '/h')).toBe('/x/devstack');
     expect(defaultStateDir({}, '/h')).toBe('/h/.local/state/devstack');
+  });
+});
+
+describe('PortMemory on a state path it cannot use: no memory and one warning, never an error or a hang', () => {
+  it('drops remembered values that are not port numbers, naming them', () => {
+    const parsed = parsePortMemory(JSON.stringify({ project: 'shop', ports: { 'db/5432/tcp': 99999, 'cache/6379/tcp': 6380, 'x/1/tcp': 0, 'y/2/tcp': '5' } }));
+    expect(parsed).toEqual({
+      memory: { project: 'shop', ports: { 'cache/6379/tcp': 6380 } },
+      dropped: [
+        'remembered port 99999 for db/5432/tcp (not a port number)',
+        'remembered port 0 for x/1/tcp (not a port number)',
+        'remembered port "5" for y/2/tcp (not a port number)',
+      ],
+    });
+    expect(parsePortMemory('{not json')).toBe('not valid JSON');
+    expect(parsePortMemory('[1, 2]')).toMatch(/^not a port memory/);
+    expect(parsePortMemory('null')).toMatch(/^not a port memory/);
+  });
+  it('a corrupt port is dropped with a warning, the rest is kept', async () => {
+    const memory = new PortMemory(root);
+    await mkdir(path.dirname(memory.fileOf('shop')), { recursive: true });
+    await writeFile(memory.fileOf('shop'), JSON.stringify({ project: 'shop', ports: { 'db/5432/tcp': 99999, 'cache/6379/tcp': 6380 } }));
+    expect(await memory.read('shop')).toEqual({ 'cache/6379/tcp': 6380 });
+    expect(memory.warnings).toEqual([`ignored remembered port 99999 for db/5432/tcp (not a port number) in ${memory.fileOf('shop')}`]);
+  });
+  it('a FIFO where the file should be is not opened for a blocking read', async () => {
+    const memory = new PortMemory(root);
+    await mkdir(path.dirname(memory.fileOf('shop')), { recursive: true });
+    execFileSync('mkfifo', [memory.fileOf('shop')]);
+    expect(await memory.read('shop')).toEqual({});
+    expect(await memory.portsOfOtherProjects('blog')).toEqual(new Map());
+    await memory.write('shop', { 'db/5432/tcp': 5433 });
+    await memory.forget('shop');
+    expect((await lstat(memory.fileOf('shop'))).isFIFO()).toBe(true);
+    expect(memory.warnings).toEqual([
+      `ignored ${memory.fileOf('shop')}: not a regular file; remembered ports are not used`,
+      `left ${memory.fileOf('shop')} alone: not a regular file; remembered ports are not kept`,
+    ]);
+  });
+  it('a folder where the file should be, and a state dir that is a file: warned once each, writes do not throw', async () => {
+    const memory = new PortMemory(root);
+    await mkdir(memory.fileOf('shop'), { recursive: true });
+    expect(await memory.read('shop')).toEqual({});
+    expect(await memory.read('shop')).toEqual({});
+    expect(memory.warnings).toEqual([`ignored ${memory.fileOf('shop')}: not a regular file; remembered ports are not used`]);
+
+    await writeFile(path.join(root, 'file'), 'x');
+    const blocked = new PortMemory(path.join(root, 'file'));
+    expect(await blocked.read('shop')).toEqual({});
+    await blocked.write('shop', { 'db/5432/tcp': 5433 });
+    await blocked.write('shop', { 'db/5432/tcp': 5433 });
+    await blocked.forget('shop');
+    expect(blocked.warnings).toEqual([
+      `cannot read ${blocked.fileOf('shop')} (ENOTDIR); remembered ports are not used`,
+      `cannot remember the port remaps in ${blocked.fileOf('shop')} (ENOTDIR); they may change on the next run`,
+    ]);
   });
 });

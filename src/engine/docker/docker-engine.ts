@@ -31,7 +31,17 @@ import { execInContainer, type ExecOptions } from './container-exec.js';
 import { toCreateOptions } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
 import { DockerodeClass } from './dockerode-module.js';
-import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
+import {
+  connectionFailureReason,
+  engineMessage,
+  firstLine,
+  isNotFound,
+  nonDockerAnswer,
+  notDockerError,
+  statusCodeOf,
+  toDevstackError,
+  unreachableError,
+} from './engine-errors.js';
 import { streamEngineEvents } from './engine-events.js';
 import { openExecStream } from './exec-stream.js';
 import { streamContainerLogs } from './logs.js';
@@ -370,12 +380,18 @@ export async function openEngine(
   const limitMs = endpoint.kind === 'ssh' ? SSH_PING_LIMIT_MS : PING_LIMIT_MS;
   const limited = limitSignal(signal, limitMs);
   const where = choice.context ? `${endpoint.address} (context ${choice.context})` : endpoint.address;
+  let answer: unknown;
   try {
-    await probes(docker).ping({ abortSignal: limited.signal });
+    answer = await probes(docker).ping({ abortSignal: limited.signal });
   } catch (err) {
     if (signal?.aborted) throw new DevstackError('interrupted', 'connect to the Docker Engine: interrupted', { cause: err });
     if (limited.timedOut()) throw unreachableError(where, `no answer within ${limitMs / 1000} s`, err);
+    const other = nonDockerAnswer(err);
+    if (other !== undefined) throw notDockerError(where, other);
     throw unreachableError(where, connectionFailureReason(err) ?? engineMessage(err), err);
   }
+  // Docker answers its ping with "OK"; a web server that answers every path with 200 is not an engine.
+  const said = Buffer.isBuffer(answer) ? answer.toString('utf8') : String(answer);
+  if (said.trim() !== 'OK') throw notDockerError(where, `HTTP 200: ${firstLine(said) || 'an empty body'} instead of OK`);
   return new DockerEngine(docker, endpoint.address, choice);
 }

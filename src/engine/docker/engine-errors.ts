@@ -64,7 +64,43 @@ export function engineMessage(err: unknown): string {
   const json = e.json as { message?: unknown } | null | undefined;
   if (json && typeof json === 'object' && typeof json.message === 'string') return json.message.trim();
   const text = (e.message ?? String(err)).trim();
-  return text.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim();
+  return firstLine(text.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim());
+}
+
+const FIRST_LINE_LIMIT = 120;
+
+/** A response body as the modem kept it (parsed JSON, text or bytes), as text. */
+function bodyText(body: unknown): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  return JSON.stringify(body);
+}
+
+/** The first non-empty line of a body, cut short: an HTML page from a server that is not Docker stays one line. */
+export function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > FIRST_LINE_LIMIT ? `${line.slice(0, FIRST_LINE_LIMIT)}…` : line;
+}
+
+const NOT_DOCKER_HINT =
+  'DOCKER_HOST points at a server that is not a Docker Engine: set it to the engine (unix:///var/run/docker.sock, tcp://host:2375), or unset it.';
+
+/** Something answered HTTP at the engine's address, but not as Docker does (`GET /_ping` → 200 "OK"). */
+export function notDockerError(address: string, answer: string, cause?: unknown): DevstackError {
+  return new DevstackError('engine-unreachable', `Cannot reach a Docker Engine at ${address} (a server answers there, but not Docker: ${answer})`, {
+    hint: NOT_DOCKER_HINT,
+    cause,
+  });
+}
+
+/** What a failed ping got back from a server that is not Docker (its HTTP status and first line); undefined otherwise. */
+export function nonDockerAnswer(err: unknown): string | undefined {
+  const e = asModemError(err);
+  if (e.statusCode === undefined || e.statusCode === 500) return undefined; // 500: Docker's own "server error"
+  const body = bodyText(e.json);
+  const line = firstLine(body) || engineMessage(err);
+  return `HTTP ${e.statusCode}${line ? `: ${line}` : ''}`;
 }
 
 export function isPortConflict(message: string): boolean {

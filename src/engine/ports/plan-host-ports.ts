@@ -108,7 +108,8 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
     const kept = Object.fromEntries(Object.entries(remembered).filter(([key]) => !planned.has(key.slice(0, key.indexOf('/')))));
     await memory.write(req.project, { ...kept, ...plan.remember });
   }
-  return { bindings: plan.bindings, remaps: plan.remaps, notices: plan.notices };
+  // The memory is a cache: what went wrong with it is said once, and the run goes on without it.
+  return { bindings: plan.bindings, remaps: plan.remaps, notices: [...plan.notices, ...memory.warnings] };
 }
 
 /** For the "port is already allocated" race: the next port above the lost one that is free on the host now. */
@@ -131,7 +132,10 @@ export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Se
   });
 }
 
-/** The race's pick is sticky too: the next `up` reuses it while free, instead of recreating the container. */
+/**
+ * The race's pick is sticky too: the next `up` reuses it while free, instead of recreating the container. A state
+ * path that cannot be written only costs that (the memory is a cache).
+ */
 export async function rememberReplacementPort(
   req: { project: string; stateDir: string },
   binding: PlannedBinding,

@@ -3,7 +3,7 @@
 // Optionally its output too: a server usually prints a line when it starts listening, so a new line is a good
 // moment to ask again rather than at the next tick.
 import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
-import { isDevstackError } from '../../core/errors.js';
+import { isDevstackError, type DevstackError } from '../../core/errors.js';
 import { FAST_INTERVAL_MS } from './attempt-schedule.js';
 import { systemClock, type Clock } from './clock.js';
 
@@ -35,6 +35,7 @@ export class ContainerWatch implements ContainerStateSource {
   private readonly listeners = new Set<() => void>();
   private readonly stop = new AbortController();
   private lastOutputWake = 0;
+  private lostEngine: DevstackError | undefined;
 
   private constructor(
     private readonly engine: Engine,
@@ -62,6 +63,11 @@ export class ContainerWatch implements ContainerStateSource {
     return this.state;
   }
 
+  /** Set once the engine stopped answering (its event stream broke and an inspect could not reach it). */
+  get engineLost(): DevstackError | undefined {
+    return this.lostEngine;
+  }
+
   /**
    * Inspects now. An event that arrives during the inspect may be newer than its snapshot: then inspect
    * again (the second snapshot is taken after that event), and apply the last one regardless after 3 tries.
@@ -71,12 +77,17 @@ export class ContainerWatch implements ContainerStateSource {
       const countBefore = this.eventCount;
       let details: ContainerDetails;
       try {
-        details = await this.engine.inspectContainer(this.containerId);
+        // One dropped connection is not a lost engine: a second inspect decides.
+        details = await this.engine.inspectContainer(this.containerId).catch((error: unknown) => {
+          if (isEngineLoss(error)) return this.engine.inspectContainer(this.containerId);
+          throw error;
+        });
       } catch (error) {
         if (isDevstackError(error) && error.kind === 'not-found') {
           this.update({ ...this.state, status: 'removed' });
           return undefined;
         }
+        if (isEngineLoss(error)) this.loseEngine(error);
         throw error;
       }
       if (this.eventCount === countBefore || attempt === 3) {
@@ -133,10 +144,17 @@ export class ContainerWatch implements ContainerStateSource {
           if (event.type === 'container' && sameContainer(event.id, this.containerId)) this.applyEvent(event);
         }
       } catch {
-        // The event stream ended (abort, engine gone): keep the last known state; the waiter re-inspects at its limit.
+        // Below: whether the engine is gone is for an inspect to say, not for the stream.
       }
+      // The stream ended without being asked to (engine stopped, connection dropped): one inspect tells which.
+      if (!this.stop.signal.aborted) await this.refresh().catch(() => undefined);
     };
     void loop();
+  }
+
+  private loseEngine(error: DevstackError): void {
+    this.lostEngine ??= error;
+    for (const listener of [...this.listeners]) listener();
   }
 
   private applyEvent(event: EngineEvent): void {
@@ -176,6 +194,11 @@ export function applyContainerEvent(state: ObservedContainer, event: EngineEvent
     default:
       return state;
   }
+}
+
+/** The engine cannot be reached any more: waiting for a container's state makes no sense then. */
+export function isEngineLoss(error: unknown): error is DevstackError {
+  return isDevstackError(error) && error.kind === 'engine-unreachable';
 }
 
 /** What an inspect says, in the watch's terms. */

@@ -5,7 +5,7 @@ import type { WaitCondition, WaitRequest, WaitResult } from '../../core/service-
 import { chooseReadySpec, hasActiveHealthcheck } from '../../core/readiness.js';
 import { ATTEMPT_LIMIT_MS, attemptLimitMs, nextAttemptDelayMs } from './attempt-schedule.js';
 import { clockTimeout, systemClock, type Clock } from './clock.js';
-import { ContainerWatch, type ObservedContainer } from './container-watch.js';
+import { ContainerWatch, isEngineLoss, type ObservedContainer } from './container-watch.js';
 import { createProbe } from './create-probe.js';
 import type { StayedUp } from './running.js';
 import { describeError, raceAbort, type ProbeOutcome, type ReadinessProbe } from './probe.js';
@@ -48,7 +48,15 @@ export function restartPolicyRestarts(restart: string | undefined, exitCode: num
   return policy === 'on-failure' && exitCode !== 0;
 }
 
-export async function waitForService(req: WaitRequest, clock: Clock = systemClock): Promise<WaitResult> {
+/** What a wait runs on: the time it reads and sleeps on, and how it makes its probe (tests pass their own). */
+export interface WaitDeps {
+  clock?: Clock;
+  createProbe?: typeof createProbe;
+}
+
+export async function waitForService(req: WaitRequest, deps: WaitDeps = {}): Promise<WaitResult> {
+  const clock = deps.clock ?? systemClock;
+  const makeProbe = deps.createProbe ?? createProbe;
   const startedAt = clock.now();
   const deadline = startedAt + req.timeoutMs;
   const elapsed = () => clock.now() - startedAt;
@@ -67,7 +75,10 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
   try {
     watch = await ContainerWatch.open(req.engine, req.project, req.containerId, req.signal, clock);
   } catch (error) {
-    return req.signal.aborted ? fail('aborted') : fail('failed', { lastError: `inspecting the container: ${describeError(error)}` });
+    if (req.signal.aborted) return fail('aborted');
+    // No engine, no verdict on the service: the engine's own error is what the user must see (exit 4).
+    if (isEngineLoss(error)) throw error;
+    return fail('failed', { lastError: `inspecting the container: ${describeError(error)}` });
   }
 
   let spec = readySpecForCondition(req.condition, req.service);
@@ -119,6 +130,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
 
   try {
     for (;;) {
+      if (watch.engineLost) throw watch.engineLost;
       const verdict = await verdictFromContainer(watch.current);
       if (verdict) return verdict;
       if (req.signal.aborted) return fail('aborted', withLastError());
@@ -126,12 +138,13 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
       if (remaining <= 0) {
         // Events can be missed (stream not yet connected, engine hiccup): one last look before "timeout".
         await watch.refresh().catch(() => undefined);
+        if (watch.engineLost) throw watch.engineLost;
         return (await verdictFromContainer(watch.current)) ?? fail('timeout', withLastError());
       }
 
       if (!completion) {
         if (!probe) {
-          const built = await buildProbe(req, spec, watch, { ms: RUNNING_STAYED_UP_MS, afterRestartMs: RESTARTED_STAYED_UP_MS, restartsBefore, clock });
+          const built = await buildProbe(req, spec, watch, makeProbe, { ms: RUNNING_STAYED_UP_MS, afterRestartMs: RESTARTED_STAYED_UP_MS, restartsBefore, clock });
           if ('probe' in built) {
             probe = built.probe;
             probeName = probe.description;
@@ -149,6 +162,7 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
           if (req.signal.aborted) return fail('aborted', withLastError());
           if (outcome.ready) {
             // The container may have died during the attempt; its events say so before we claim ready.
+            if (watch.engineLost) throw watch.engineLost;
             return (await verdictFromContainer(watch.current)) ?? ready();
           }
           // An attempt the overall limit cut short says nothing about the service: keep what the last one said.
@@ -176,10 +190,10 @@ export async function waitForService(req: WaitRequest, clock: Clock = systemCloc
   }
 }
 
-async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch, stayedUp: StayedUp) {
+async function buildProbe(req: WaitRequest, spec: ReadySpec, watch: ContainerWatch, makeProbe: typeof createProbe, stayedUp: StayedUp) {
   const details = await watch.refresh().catch(() => undefined);
   if (!details) return { unavailable: 'the container could not be inspected', fatal: false } as const;
-  return createProbe(spec, {
+  return makeProbe(spec, {
     engine: req.engine,
     project: req.project,
     service: req.service,

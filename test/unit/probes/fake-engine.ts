@@ -8,9 +8,14 @@ export class FakeEngine {
   inspectCount = 0;
   eventSubscriptions = 0;
   private readonly eventQueues = new Set<{ push: (e: EngineEvent) => void }>();
+  private readonly logQueues = new Set<{ push: (r: LogRecord) => void }>();
   private readonly logLines: LogRecord[] = [];
 
-  constructor(overrides: Partial<ContainerDetails> = {}) {
+  /** `now`: the clock events are stamped with (ms since the epoch), the test's own when it runs one. */
+  constructor(
+    overrides: Partial<ContainerDetails> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.details = {
       id: 'c0ffee',
       name: 'demo-db-1',
@@ -36,7 +41,7 @@ export class FakeEngine {
 
   /** Delivers an event to every open subscription. */
   emit(event: Partial<EngineEvent> & { action: string }): void {
-    const full: EngineEvent = { type: 'container', id: this.details.id, labels: {}, time: Date.now() / 1000, ...event };
+    const full: EngineEvent = { type: 'container', id: this.details.id, labels: {}, time: this.now(), ...event };
     for (const queue of this.eventQueues) queue.push(full);
   }
 
@@ -47,7 +52,21 @@ export class FakeEngine {
   }
 
   log(text: string): void {
-    this.logLines.push({ stream: 'stdout', text });
+    const record: LogRecord = { stream: 'stdout', text };
+    this.logLines.push(record);
+    for (const queue of this.logQueues) queue.push(record);
+  }
+
+  /** What the engine does when a restart policy answers an exit: `die`, then `restarting` with one more restart. */
+  crashAndRestart(code: number): void {
+    this.details = { ...this.details, status: 'restarting', exitCode: code, restartCount: this.details.restartCount + 1 };
+    this.emit({ action: 'die', exitCode: code });
+  }
+
+  /** The engine starts it again (after a policy restart). */
+  start(): void {
+    this.details = { ...this.details, status: 'running', exitCode: null, startedAt: new Date(this.now()).toISOString() };
+    this.emit({ action: 'start' });
   }
 
   asEngine(): Engine {
@@ -63,15 +82,13 @@ export class FakeEngine {
           return () => this.eventQueues.delete(queue);
         });
       },
-      logs: (_id, _opts, signal) => {
-        let index = 0;
-        return queueIterable<LogRecord>(signal, (queue) => {
-          const timer = setInterval(() => {
-            while (index < this.logLines.length) queue.push(this.logLines[index++]!);
-          }, 5);
-          return () => clearInterval(timer);
-        });
-      },
+      logs: (_id, opts, signal) =>
+        queueIterable<LogRecord>(signal, (queue) => {
+          // A follow from now on (tail 0) sees new lines only; otherwise every line so far, then new ones.
+          if (opts.tail !== 0) for (const line of this.logLines) queue.push(line);
+          this.logQueues.add(queue);
+          return () => this.logQueues.delete(queue);
+        }),
     };
     return new Proxy(partial as Engine, {
       get(target, prop, receiver) {
