@@ -92,7 +92,7 @@ export function widenToCurrentSpec(schema: JsonSchema): void {
     },
     extra_hosts: extraHosts,
     // Docker's restart policies; anything else fails at create time, so say so at load time with the line.
-    restart: { type: 'string', pattern: '^(no|always|unless-stopped|on-failure(:[0-9]+)?)$' },
+    restart: { type: 'string', pattern: '^(|no|always|unless-stopped|on-failure(:[0-9]+)?)$' },
   });
 
   // depends_on entries may carry extensions.
