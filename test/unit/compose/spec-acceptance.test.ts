@@ -120,6 +120,9 @@ describe('interpolate, then cast, then validate', () => {
     expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    tty: $FLAG\n', { environment: { FLAG: 'maybe' } }))).toEqual([
       'compose.yaml:4:10: services.web.tty: "maybe" (from $FLAG) is not a boolean (true/false, yes/no, on/off)',
     ]);
+    expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    cgroup: ${CG}\n', { environment: { CG: 'shared' } }))).toEqual([
+      'compose.yaml:4:13: services.web.cgroup: must be one of "host", "private" (from $CG)',
+    ]);
     expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    scale: "two"\n'))).toEqual([
       'compose.yaml:4:12: services.web.scale: "two" is not a whole number',
     ]);
