@@ -147,6 +147,9 @@ describe('interpolation as compose v2 does it', () => {
     const yaml = 'name: shop\nservices:\n  web:\n    image: a\n    environment: { P: "${COMPOSE_PROJECT_NAME}" }\n';
     expect((await loadYaml(yaml)).services.web!.environment.P).toBe('shop');
     expect((await loadYaml(yaml, { projectName: 'other' })).services.web!.environment.P).toBe('other');
+    const upper = await loadYaml(yaml.replace('name: shop', 'name: "${SHOP:-My Shop}"'));
+    expect(upper.name).toBe('myshop');
+    expect(upper.services.web!.environment.P).toBe('myshop');
   });
 });
 
