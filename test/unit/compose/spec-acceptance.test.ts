@@ -67,6 +67,9 @@ services:
       ulimits: { nofile: { soft: 1024, hard: 2048 } }
   db:
     image: postgres
+    command: null
+    develop: null
+    pull_policy: daily
     provider: { type: model, options: { model: ai/smollm2, flags: [a, b] } }
 networks:
   back: { enable_ipv4: true }
