@@ -29,7 +29,7 @@ export class ComposeFileReader {
   private readonly warnedVariables = new Set<string>();
   private readonly validated = new Map<string, Node>();
   private readonly parsedFiles = new Map<string, ParsedYaml>();
-  private readonly cast = new Map<string, LoadedComposeFile & { validated?: boolean }>();
+  private readonly cast = new Map<string, LoadedComposeFile & { unparsed?: boolean }>();
   private readonly lookupIds = new Map<VariableLookup, number>();
 
   constructor(
@@ -106,7 +106,7 @@ export class ComposeFileReader {
       return { file, root: cached, issues: [] };
     }
     const loaded = this.interpolatedAndCast(file, lookup);
-    if (loaded.issues.length > 0 && loaded.validated) return loaded;
+    if (loaded.issues.length > 0 && loaded.unparsed) return loaded;
     // A value already reported (a failed cast, a bad expression) is not reported again by the schema.
     const reported = new Set(loaded.issues.map((i) => formatLocation(i.location)));
     const issues = [...loaded.issues, ...validateComposeTree(loaded.root).filter((i) => !reported.has(formatLocation(i.location)))];
@@ -114,8 +114,8 @@ export class ComposeFileReader {
     return { file, root: loaded.root, issues };
   }
 
-  /** Read, parsed, interpolated and cast (compose's order); `validated` is set when parsing failed (nothing to validate). */
-  private interpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
+  /** Read, parsed, interpolated and cast (compose's order); `unparsed` when the file could not be read or parsed (nothing to validate). */
+  private interpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { unparsed?: boolean } {
     this.sources.noteRead(file);
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.cast.get(cacheKey);
@@ -143,9 +143,9 @@ export class ComposeFileReader {
     return parsed;
   }
 
-  private readInterpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { validated?: boolean } {
+  private readInterpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { unparsed?: boolean } {
     const parsed = this.parsed(file);
-    if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues, validated: true };
+    if (parsed.issues.length > 0) return { file, root: parsed.root, issues: parsed.issues, unparsed: true };
     const interpolated = interpolateTree(parsed.root, lookup);
     for (const { name, location } of interpolated.unset) {
       if (this.warnedVariables.has(name)) continue;

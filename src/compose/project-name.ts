@@ -1,4 +1,4 @@
-// The project name: -p, else COMPOSE_PROJECT_NAME, else top-level `name:`, else the folder name.
+// The project name: -p, else COMPOSE_PROJECT_NAME, else top-level `name:` (normalized as compose does), else the folder name.
 import path from 'node:path';
 import { ComposeError, DevstackError } from '../core/errors.js';
 import type { Node } from './node.js';
@@ -17,9 +17,11 @@ export interface ProjectNameSources {
 export function resolveProjectName(sources: ProjectNameSources): string {
   if (sources.flag !== undefined && sources.flag !== '') return checked(sources.flag, '-p/--project-name');
   if (sources.environment !== undefined && sources.environment !== '') return checked(sources.environment, 'COMPOSE_PROJECT_NAME');
+  // compose normalizes a name from the file (lowercase, only [a-z0-9_-]) rather than refusing it.
   const topLevel = scalarText(sources.topLevel);
   if (topLevel !== undefined && topLevel !== '') {
-    if (VALID.test(topLevel)) return topLevel;
+    const normalized = normalizeProjectName(topLevel);
+    if (normalized !== '') return normalized;
     throw new ComposeError([{ location: sources.topLevel!.loc, message: `name: ${JSON.stringify(topLevel)} is not a valid project name (${RULE})` }]);
   }
   const fromFolder = normalizeProjectName(path.basename(sources.projectDir));

@@ -91,8 +91,11 @@ export function widenToCurrentSpec(schema: JsonSchema): void {
       items: { oneOf: [str, closed({ source: str, target: str, permissions: str }, ['source'])] },
     },
     extra_hosts: extraHosts,
+    command,
+    entrypoint: command,
+    pull_policy: { type: 'string', pattern: '^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$' },
     // Docker's restart policies; anything else fails at create time, so say so at load time with the line.
-    restart: { type: 'string', pattern: '^(no|always|unless-stopped|on-failure(:[0-9]+)?)$' },
+    restart: { type: 'string', pattern: '^(|no|always|unless-stopped|on-failure(:[0-9]+)?)$' },
   });
 
   // depends_on entries may carry extensions.
@@ -142,6 +145,7 @@ export function widenToCurrentSpec(schema: JsonSchema): void {
   Object.assign(props(resources.limits as JsonSchema), { pids: { type: 'integer' } });
 
   // develop.watch[]: `ignore` and `include` take one pattern or a list.
+  service.develop!.type = ['object', 'null'];
   const watchRule = (props(service.develop) as { watch: { items: JsonSchema } }).watch.items;
   Object.assign(props(watchRule), { ignore: stringOrList, include: stringOrList });
 

@@ -49,7 +49,7 @@ export function validateComposeTree(root: Node): ComposeIssue[] {
   const validate = composeValidator();
   if (validate(plainWithoutResets(root))) return [];
   return collapseAlternatives(validate.errors ?? [])
-    .map((e) => locateError(root, e))
+    .map((e) => withVariables(root, e, locateError(root, e)))
     .sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col);
 }
 
@@ -135,6 +135,14 @@ function locateError(root: Node, e: ErrorObject): ComposeIssue {
     default:
       return issue(keyLoc, `${where}: ${e.message ?? 'is invalid'}`);
   }
+}
+
+/** A value made from variables says which ones, so the fix is found where the value came from. */
+function withVariables(root: Node, e: ErrorObject, found: ComposeIssue): ComposeIssue {
+  const { node } = walk(root, e.instancePath);
+  const variables = node?.kind === 'scalar' ? node.variables : undefined;
+  if (variables === undefined || variables.length === 0) return found;
+  return { ...found, message: `${found.message} (from ${variables.map((v) => `$${v}`).join(', ')})` };
 }
 
 function issue(location: SourceLocation, message: string): ComposeIssue {

@@ -41,11 +41,8 @@ export class DependencyGraph {
 
   /** `names` plus everything they depend on, transitively. */
   withDependencies(names: string[]): string[] {
-    const out = new Set<string>();
-    for (const n of names) {
-      out.add(n);
-      for (const d of this.reach(n, (x) => this.dependenciesOf(x))) out.add(d);
-    }
+    const out = new Set<string>(names);
+    for (const d of this.reachFrom(names, (x) => this.dependenciesOf(x))) out.add(d);
     return this.services.filter((s) => out.has(s));
   }
 
@@ -92,8 +89,13 @@ export class DependencyGraph {
   }
 
   private reach(start: string, next: (n: string) => string[]): string[] {
+    return this.reachFrom([start], next);
+  }
+
+  /** Everything one or more steps of `next` away from any of `starts` (one walk, however many starts). */
+  private reachFrom(starts: string[], next: (n: string) => string[]): string[] {
     const seen = new Set<string>();
-    const todo = [...next(start)];
+    const todo = starts.flatMap(next);
     while (todo.length > 0) {
       const n = todo.pop() as string;
       if (seen.has(n)) continue;

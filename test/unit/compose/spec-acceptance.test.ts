@@ -67,6 +67,9 @@ services:
       ulimits: { nofile: { soft: 1024, hard: 2048 } }
   db:
     image: postgres
+    command: null
+    develop: null
+    pull_policy: daily
     provider: { type: model, options: { model: ai/smollm2, flags: [a, b] } }
 networks:
   back: { enable_ipv4: true }
@@ -120,6 +123,9 @@ describe('interpolate, then cast, then validate', () => {
     expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    tty: $FLAG\n', { environment: { FLAG: 'maybe' } }))).toEqual([
       'compose.yaml:4:10: services.web.tty: "maybe" (from $FLAG) is not a boolean (true/false, yes/no, on/off)',
     ]);
+    expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    cgroup: ${CG}\n', { environment: { CG: 'shared' } }))).toEqual([
+      'compose.yaml:4:13: services.web.cgroup: must be one of "host", "private" (from $CG)',
+    ]);
     expect(await errorLines(loadYaml('services:\n  web:\n    image: a\n    scale: "two"\n'))).toEqual([
       'compose.yaml:4:12: services.web.scale: "two" is not a whole number',
     ]);
@@ -144,6 +150,9 @@ describe('interpolation as compose v2 does it', () => {
     const yaml = 'name: shop\nservices:\n  web:\n    image: a\n    environment: { P: "${COMPOSE_PROJECT_NAME}" }\n';
     expect((await loadYaml(yaml)).services.web!.environment.P).toBe('shop');
     expect((await loadYaml(yaml, { projectName: 'other' })).services.web!.environment.P).toBe('other');
+    const upper = await loadYaml(yaml.replace('name: shop', 'name: "${SHOP:-My Shop}"'));
+    expect(upper.name).toBe('myshop');
+    expect(upper.services.web!.environment.P).toBe('myshop');
   });
 });
 

@@ -26,6 +26,7 @@ describe('a 20,000-service depends_on chain', () => {
     const graph = new DependencyGraph(chain(n));
     expect(graph.transitiveDependentsOf('s0')).toHaveLength(n - 1);
     expect(graph.withDependencies([`s${n - 1}`])).toHaveLength(n);
+    expect(graph.withDependencies(Object.keys(chain(n)))).toHaveLength(n);
     const visited: string[] = [];
     const outcomes = await walkGraph(graph, {
       direction: 'up',
