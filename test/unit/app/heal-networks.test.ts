@@ -20,7 +20,7 @@ function engineWith(nets: Net[]) {
 }
 
 const ours = { [LABEL.project]: 'shop', [LABEL.network]: 'default' };
-const net = (id: string, created: string, containers: string[] = [], labels = ours): Net => ({ id: `${id}${'0'.repeat(20)}`, name: 'shop_default', labels, created, containers });
+const net = (id: string, created: string, containers: string[] = [], labels: Record<string, string> = ours): Net => ({ id: `${id}${'0'.repeat(20)}`, name: 'shop_default', labels, created, containers });
 
 describe('healDuplicateNetworks', () => {
   it('keeps the one in use even when it is newer, removes the empty copy and says so', async () => {
