@@ -41,10 +41,13 @@ export default class Logs extends DevstackCommand {
       timestamps: flags.timestamps,
       signal: AbortSignal.any([this.interrupt.signal, readerGone.signal]),
     });
+    // A quiet followed log would otherwise notice a reader that left (`| head -1`) only at its next line.
+    const stopWatchingReader = flags.follow ? (await import('../src/cli/pipe-reader.js')).watchPipeReader(1, () => readerGone.abort()) : () => {};
     const printed = await printLogLines(lines, {
       out: process.stdout, services: known, timestamps: flags.timestamps, prefix: flags['log-prefix'], json: flags.json, color: flags.color,
       signal: this.interrupt.signal, onReaderGone: () => readerGone.abort(),
     });
+    stopWatchingReader();
     // Ctrl-C while a paused reader (less, Ctrl-S) holds text back: Node would wait for the pipe before exiting.
     if (printed.unwritten) process.exit(0);
   }

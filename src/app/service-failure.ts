@@ -76,9 +76,9 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   if (isWaitFailure(cause)) {
     // Its hint is written once the log lines are known.
     message = waitFailureMessage(ctx.service, cause);
-    if (cause.lastError && cause.reason !== 'rejected') details.push(`last probe error: ${cause.lastError}`);
+    if (cause.lastError && cause.reason !== 'rejected') details.push(`last probe error: ${maskText(cause.lastError)}`);
     if (cause.healthLog && cause.healthLog.length > 0) {
-      details.push('health log:', ...cause.healthLog.map((l) => `  ${l}`));
+      details.push('health log:', ...cause.healthLog.map((l) => `  ${maskText(l)}`));
     }
   } else if (isDevstackError(cause)) {
     message = `${ctx.service}: ${cause.message}`;

@@ -7,11 +7,11 @@
 // (see Handover).
 import path from 'node:path';
 import type { Engine } from '../core/engine.js';
-import { DevstackError } from '../core/errors.js';
+import { DevstackError, formatLocation } from '../core/errors.js';
 import type { StackEvent } from '../core/events.js';
 import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../core/file-watch.js';
 import type { Project, ServiceConfig, WatchRule } from '../core/model.js';
-import { relativeInside } from '../core/path-inside.js';
+import { isInside, relativeInside } from '../core/path-inside.js';
 
 export interface WatchRequest {
   engine: Engine;
@@ -173,6 +173,16 @@ async function ruleSyncs(req: WatchRequest, project: Project, services: ServiceC
   const out: RuleSyncHandle[] = [];
   for (const service of services) {
     for (const rule of service.develop!.watch) {
+      if (!isInside(project.workingDir, rule.path)) {
+        // docker compose watches it too (the spec reads `path` relative to the project folder, nothing more).
+        const where = rule.source ? `${formatLocation(rule.source)}: ` : '';
+        req.onEvent({
+          type: 'notice',
+          level: 'warn',
+          service: service.name,
+          message: `${where}${service.name}: develop.watch path ${rule.path} is outside the project folder ${project.workingDir}; watching it as written`,
+        });
+      }
       const mount = coveringBindMount(service, rule);
       if (mount && rule.action === 'sync') {
         req.onEvent({ type: 'notice', level: 'info', service: service.name, message: `${service.name}: ${rel(project, rule.path)} is bind-mounted at ${mount}; no sync needed` });

@@ -151,6 +151,8 @@ export interface WatchRule {
   include: string[];
   initialSync: boolean;
   exec?: { command: string[]; user?: string; workingDir?: string; environment: Record<string, string> };
+  /** Where the rule's `path` is written. */
+  source?: SourceLocation;
 }
 
 export interface DevelopConfig {

@@ -136,14 +136,17 @@ describe('DockerEngine on a real engine', () => {
 
   it('creates a labelled network and volume, once', async () => {
     expect(await engine.ensureNetwork({ name: netA, labels: { ...labels, [LABEL.network]: 'default' } })).toEqual({ created: true });
-    expect(await engine.ensureNetwork({ name: netA, labels })).toEqual({ created: false });
+    // An existing one is kept as it is; its labels come back (to tell one made outside the project).
+    expect(await engine.ensureNetwork({ name: netA, labels })).toEqual({ created: false, labels: { ...labels, [LABEL.network]: 'default' } });
     expect(await engine.ensureNetwork({ name: netB, labels })).toEqual({ created: true });
     expect(await engine.networkExists(netA)).toBe(true);
     expect(await engine.networkExists(`${prefix}_nope`)).toBe(false);
     expect(await engine.ensureVolume({ name: volume, labels })).toEqual({ created: true });
-    expect(await engine.ensureVolume({ name: volume, labels })).toEqual({ created: false });
+    expect(await engine.ensureVolume({ name: volume, labels: {} })).toEqual({ created: false, labels });
     expect(await engine.volumeExists(volume)).toBe(true);
     expect((await engine.listProjectNetworks(project)).map((n) => n.name).sort()).toEqual([netB, netA].sort());
+    expect((await engine.listProjectNetworks(project)).every((n) => /^\d{4}-\d\d-\d\dT/.test(n.created ?? ''))).toBe(true);
+    expect(await engine.networkContainers((await engine.listProjectNetworks(project))[0]!.id)).toEqual([]);
     expect((await engine.listProjectVolumes(project)).map((v) => v.name)).toEqual([volume]);
   });
 

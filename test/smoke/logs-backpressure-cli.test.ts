@@ -17,6 +17,10 @@ const COMPOSE = `services:
     image: devstack-standin/debian:bookworm
     command: ["bash", "-c", "line=$$(printf '%01000d' 0); while :; do for i in {1..20}; do echo $$line; done; sleep 0.01; done"]
     stop_grace_period: 1s
+  quiet:
+    image: devstack-standin/debian:bookworm
+    command: ["bash", "-c", "echo hello; exec sleep infinity"]
+    stop_grace_period: 1s
 `;
 // Reads the FIFO 1 KB at a time, ten times a second.
 const SLOW_READER = `
@@ -90,6 +94,23 @@ describe('devstack logs -f behind a slow reader (built CLI, real engine)', () =>
     const peak = Math.max(...samples);
     expect(peak, `RSS samples (MB): ${samples.map((b) => (b / MB).toFixed(0)).join(' ')}`).toBeLessThan(100 * MB);
     expect(await exitOrHang(exited, 20_000)).toBe(0);
+  });
+
+  it('`logs -f quiet | head -1` ends once head has its line, though the service prints nothing more', async () => {
+    const pipeline = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" logs -f -p ${NAME} quiet | head -1`], {
+      cwd: dir,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    pipeline.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => pipeline.on('exit', (code) => resolve(code)));
+    try {
+      expect(await exitOrHang(exited, 20_000)).toBe(0);
+      expect(out).toBe('quiet | hello\n');
+    } finally {
+      pipeline.kill('SIGKILL');
+    }
   });
 
   it('ends at the first Ctrl-C (exit 0) while the reader has stopped reading and the pipe is full', async () => {

@@ -10,6 +10,7 @@ import { LABEL } from '../../src/core/labels.js';
 import { BIN, devstack } from './support/cli.js';
 
 const projects: string[] = [];
+const dirs: string[] = [];
 const foreign: { kind: 'network' | 'volume'; name: string }[] = [];
 const stateDir = mkdtempSync(join(tmpdir(), 'dslock-state-'));
 const env = { DEVSTACK_STATE_DIR: stateDir };
@@ -21,6 +22,7 @@ function stackDir(compose: string): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   writeFileSync(join(dir, 'compose.yaml'), compose);
   projects.push(name);
+  dirs.push(dir);
   return { dir, name };
 }
 
@@ -53,6 +55,7 @@ afterAll(() => {
     for (const id of docker(['volume', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean)) docker(['volume', 'rm', id]);
   }
   for (const f of foreign) execFileSync('docker', [f.kind, 'rm', f.name], { stdio: 'ignore' });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { LABEL } from '../../src/core/labels.js';
 import { devstack } from './support/cli.js';
 
 const projects: string[] = [];
+const dirs: string[] = [];
 const stateDir = mkdtempSync(join(tmpdir(), 'dsmask-state-'));
 const env = { DEVSTACK_STATE_DIR: stateDir };
 const docker = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
@@ -21,6 +22,7 @@ function stackDir(compose: string): { dir: string; name: string } {
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   writeFileSync(join(dir, 'compose.yaml'), compose);
   projects.push(name);
+  dirs.push(dir);
   return { dir, name };
 }
 
@@ -37,6 +39,7 @@ afterAll(async () => {
     for (const id of docker(['ps', '-aq', '--filter', label]).split('\n').filter(Boolean)) docker(['rm', '-fv', id]);
     for (const id of docker(['network', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean)) docker(['network', 'rm', id]);
   }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
   await new Promise((r) => holder.close(r));
 });

@@ -19,6 +19,7 @@ function watchRule(node: Node, projectDir: string, lookup: VariableLookup): Watc
     ignore: stringList(child(node, 'ignore')),
     include: stringList(child(node, 'include')),
     initialSync: scalarText(child(node, 'initial_sync')) === 'true',
+    source: (child(node, 'path') ?? node).loc,
   };
   const target = scalarText(child(node, 'target'));
   if (target !== undefined) rule.target = target;

@@ -196,7 +196,8 @@ describe('healthcheck, durations, commands, build', () => {
     expect(s.t2!.devstack.ready).toEqual({ kind: 'tcp', port: 5432 });
     expect(s.l!.devstack.ready).toEqual({ kind: 'log', pattern: 'ready to accept' });
     expect(s.h!.devstack.ready).toEqual({ kind: 'http', path: '/' });
-    expect(s.api!.develop!.watch).toEqual([
+    expect(s.api!.develop!.watch.map((r) => r.source?.line)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(s.api!.develop!.watch.map(({ source: _source, ...r }) => r)).toEqual([
       { action: 'sync', path: path.join(p.workingDir, 'src'), target: '/app/src', ignore: ['node_modules/'], include: [], initialSync: false },
       { action: 'rebuild', path: path.join(p.workingDir, 'package.json'), ignore: [], include: [], initialSync: false },
       { action: 'sync+exec', path: path.join(p.workingDir, 'cfg'), target: '/cfg', ignore: [], include: [], initialSync: false, exec: { command: ['reload', 'now'], environment: { A: '1' } } },

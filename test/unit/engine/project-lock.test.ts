@@ -13,13 +13,13 @@ describe('project lock', () => {
   it('lets one holder in; a second waits its limit, told who holds it, then fails with a timeout; after release it gets in', async () => {
     const first = await lockProject({ project, command: 'devstack up', waitLimitMs: 1000, signal, onBusy: () => {} });
     const seen: (LockHolder | undefined)[] = [];
-    const second = lockProject({ project, command: 'devstack down', waitLimitMs: 400, signal, onBusy: (h) => seen.push(h) });
+    const second = lockProject({ project, command: 'devstack down', waitLimitMs: 1500, signal, onBusy: (h) => seen.push(h) });
     const err = await second.then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(DevstackError);
     expect((err as DevstackError).kind).toBe('timeout');
     expect((err as DevstackError).message).toContain(`project ${project} is still busy`);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ pid: process.pid, command: 'devstack up' });
+    // Told once per holder (an answer lost to a slow machine counts as an unknown holder, told too).
+    expect(seen.filter((h) => h !== undefined)).toEqual([expect.objectContaining({ pid: process.pid, command: 'devstack up' })]);
     await first.release();
     const third = await lockProject({ project, command: 'devstack down', waitLimitMs: 400, signal, onBusy: () => {} });
     await third.release();
