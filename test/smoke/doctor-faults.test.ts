@@ -22,7 +22,14 @@ let sysctlDir: string;
 let stateDir: string;
 let proxy: Server | undefined;
 const DEV = 1000;
-const devName = execFileSync('id', ['-nu', String(DEV)], { encoding: 'utf8' }).trim();
+/** uid 1000's name, as devstack reads it from /etc/passwd (the uid itself where no entry names it). */
+const devName = ((): string => {
+  try {
+    return execFileSync('id', ['-nu', String(DEV)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return String(DEV);
+  }
+})();
 
 interface Finding { area: string; status: string; message: string; hint?: string; location?: string; rule?: string }
 
