@@ -18,11 +18,14 @@ wait_for_engine() {
 }
 
 
-# What the project needs from Debian: the engine, the compose 1.29 peer (interop tests, benchmarks), debootstrap.
+# What the project needs from Debian: the engine, the compose 1.29 peer (interop tests, benchmarks), debootstrap,
+# and zsh and fish (the completion scripts are tested in each shell; bash is there already).
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
     echo "ensure-engine: missing ${missing[*]} and this is not Debian as root; install Docker yourself (https://docs.docker.com/engine/install/)" >&2

@@ -1,10 +1,10 @@
 // Which services bind-mount a project folder their container user cannot read (or write, where the mount is not
 // read-only): shared by `doctor` (one finding each) and `up` (one warning). The user is the service's `user:`,
 // else the final USER of its Dockerfile (build args expanded), else the image's configured user when the engine
-// is asked; a user given by name other than root cannot be mapped to a uid without running the image, and is
-// skipped.
+// is asked; a name is mapped through the Dockerfile's RUN lines that create the user, and one the base image
+// brings (node's `node`) cannot be mapped without running the image, and is skipped.
 import path from 'node:path';
-import { bindMountProblems, dockerfileUser, numericUser, type BindMountProblem, type FolderOwner } from '../core/bind-mount-access.js';
+import { bindMountProblems, dockerfileUser, numericUser, userFromDockerfile, type BindMountProblem, type ContainerUser, type FolderOwner } from '../core/bind-mount-access.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 
 export interface BindMountFacts {
@@ -20,14 +20,15 @@ const inside = (dir: string, p: string): boolean => {
   return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
 };
 
-async function userSpecOf(service: ServiceConfig, facts: BindMountFacts): Promise<string | undefined> {
-  if (service.user !== undefined) return service.user;
-  if (service.build) {
-    const text = await facts.dockerfileText(service);
-    return text === undefined ? undefined : dockerfileUser(text, service.build.args, service.build.target);
-  }
-  if (service.image && facts.imageUser) return facts.imageUser(service.image);
-  return undefined;
+/** The numeric user the service runs as; a name is mapped through the Dockerfile's RUN lines that create it. */
+async function userOf(service: ServiceConfig, facts: BindMountFacts): Promise<ContainerUser | undefined> {
+  const text = service.build ? await facts.dockerfileText(service) : undefined;
+  let spec: string | undefined;
+  if (service.user !== undefined) spec = service.user;
+  else if (service.build) spec = text === undefined ? undefined : dockerfileUser(text, service.build.args, service.build.target);
+  else if (service.image && facts.imageUser) spec = await facts.imageUser(service.image);
+  if (spec === undefined) return undefined;
+  return numericUser(spec) ?? (text === undefined ? undefined : userFromDockerfile(text, spec));
 }
 
 export async function findBindMountProblems(project: Project, services: ServiceConfig[], facts: BindMountFacts): Promise<BindMountProblem[]> {
@@ -41,8 +42,7 @@ export async function findBindMountProblems(project: Project, services: ServiceC
       return owner ? [{ source: b.source, target: b.target, readOnly: b.readOnly, owner, shownAs: shown === '' ? 'the project folder' : `./${shown}` }] : [];
     });
     if (folders.length === 0) continue;
-    const spec = await userSpecOf(service, facts);
-    const user = spec === undefined ? undefined : numericUser(spec);
+    const user = await userOf(service, facts);
     if (!user) continue;
     problems.push(...bindMountProblems(service, user, folders));
   }

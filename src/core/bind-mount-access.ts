@@ -64,6 +64,8 @@ export interface BindMountProblem {
 }
 
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
+/** `user 1001`, or `user nodejs (uid 1001)` for a name. */
+const describeUser = (user: ContainerUser): string => (/^\d+(:\d+)?$/.test(user.spec) ? `user ${user.spec}` : `user ${user.spec} (uid ${user.uid})`);
 
 /** One problem per project folder the service bind-mounts and its user cannot read (or write, unless read-only). */
 export function bindMountProblems(
@@ -80,8 +82,60 @@ export function bindMountProblems(
       source: f.source,
       target: f.target,
       access,
-      message: `${service.name} runs as ${user.spec === '' ? 'root' : `user ${user.spec}`} and cannot ${access} ${f.shownAs} (owned by ${owner}, ${octal(f.owner.mode)}) bind-mounted at ${f.target}`,
-      hint: `Run it as the folder's owner: \`user: "${owner}"\` on the service, or build its dev image with that uid/gid (\`devstack init\`'s Dockerfile.dev takes DEV_UID/DEV_GID build args, which devstack fills in from DEVSTACK_UID/GID)${f.readOnly || access === 'read' ? '' : `; or mount it read-only (${f.target}:ro) if the app only reads it`}.`,
+      message: `${service.name} runs as ${describeUser(user)} and cannot ${access} ${f.shownAs} (owned by ${owner}, ${octal(f.owner.mode)}) bind-mounted at ${f.target}`,
+      hint: `Run it as the folder's owner: \`user: "${owner}"\` on the service, or build its dev image with that uid/gid (\`devstack init\`'s Dockerfile.dev takes DEV_UID/DEV_GID build args, which devstack fills in from DEVSTACK_UID/GID)${f.readOnly || access === 'read' ? '' : `; or mount it read-only (\`${f.shownAs === 'the project folder' ? '.' : f.shownAs}:${f.target}:ro\`) if the app only reads it`}.`,
     }];
   });
+}
+
+const VALUE_OPTIONS = new Set(['-u', '-g', '-G', '-s', '-h', '-d', '-c', '-k', '-e', '-f', '-K', '-p', '--uid', '--gid', '--groups', '--shell', '--home', '--home-dir', '--comment', '--ingroup', '--gecos']);
+
+/** The words of a user/group-creating command: its options (with values) and the names it is given. */
+function readAccountCommand(words: string[]): { options: Map<string, string>; names: string[] } {
+  const options = new Map<string, string>();
+  const names: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    const eq = /^(--[\w-]+)=(.*)$/.exec(word);
+    if (eq) options.set(eq[1]!, eq[2]!);
+    else if (VALUE_OPTIONS.has(word)) options.set(word, words[++i] ?? '');
+    else if (!word.startsWith('-')) names.push(word);
+  }
+  return { options, names };
+}
+
+/**
+ * A named USER mapped to ids through the Dockerfile's own RUN lines that create it (`useradd -u 1001 -g nodejs
+ * nodejs`, busybox `adduser -S -u 1001 -G nodejs nodejs`, and their groups with groupadd/addgroup -g); undefined
+ * when the Dockerfile does not say (a user the base image brings, like node's `node`).
+ */
+export function userFromDockerfile(text: string, spec: string): ContainerUser | undefined {
+  const [name = '', groupSpec] = spec.trim().split(':');
+  const groups = new Map<string, number>();
+  const users = new Map<string, { uid: number; group?: string }>();
+  for (const i of parseDockerfile(text).instructions) {
+    if (i.keyword !== 'RUN') continue;
+    for (const command of i.args.split(/&&|\|\||;|\n/)) {
+      const words = command.trim().split(/\s+/);
+      const program = words[0] ?? '';
+      if (!/^(useradd|adduser|groupadd|addgroup)$/.test(program)) continue;
+      const { options, names } = readAccountCommand(words);
+      const first = names[0];
+      if (!first) continue;
+      if (program === 'groupadd' || program === 'addgroup') {
+        const gid = options.get('-g') ?? options.get('--gid');
+        if (gid && /^\d+$/.test(gid)) groups.set(first, Number(gid));
+        continue;
+      }
+      const uid = options.get('-u') ?? options.get('--uid');
+      if (!uid || !/^\d+$/.test(uid)) continue;
+      const group = program === 'useradd' ? (options.get('-g') ?? options.get('--gid')) : (options.get('-G') ?? options.get('--ingroup') ?? names[1]);
+      users.set(first, { uid: Number(uid), ...(group ? { group } : {}) });
+    }
+  }
+  const user = /^\d+$/.test(name) ? { uid: Number(name) } : users.get(name);
+  if (!user) return undefined;
+  const groupName = groupSpec ?? ('group' in user ? user.group : undefined) ?? name;
+  const gid = /^\d+$/.test(groupName) ? Number(groupName) : groups.get(groupName);
+  return { uid: user.uid, ...(gid !== undefined ? { gid } : {}), spec: spec.trim() };
 }

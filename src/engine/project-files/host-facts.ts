@@ -76,9 +76,14 @@ function safeReaddir(dir: string): string[] {
 
 const SKIPPED = new Set(['node_modules', '.git']);
 
-/** Folders under each path (the path included), as the watcher watches them (node_modules and .git left out). */
+/**
+ * The folders a watch of these paths takes one inotify watch each for, as devstack's watcher does: every folder
+ * under a folder path (node_modules and .git left out) and each path's parent folder (which tells when it is
+ * created or replaced).
+ */
 export function countFolders(paths: string[], cap = 1_000_000): number {
-  let count = 0;
+  const parents = new Set(paths.map((p) => path.dirname(p)));
+  let count = [...parents].filter((p) => !paths.includes(p)).length;
   const seen = new Set<string>();
   const stack = paths.filter((p) => folderOwner(p) !== undefined);
   while (stack.length > 0 && count < cap) {

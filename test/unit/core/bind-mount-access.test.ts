@@ -1,6 +1,6 @@
 // Who can use a bind-mounted folder, and which user a Dockerfile ends with.
 import { describe, expect, it } from 'vitest';
-import { dockerfileUser, mayUse, numericUser } from '../../../src/core/bind-mount-access.js';
+import { dockerfileUser, mayUse, numericUser, userFromDockerfile } from '../../../src/core/bind-mount-access.js';
 
 const clone = { uid: 1000, gid: 1000, mode: 0o755 };
 
@@ -28,5 +28,17 @@ describe('bind-mount access', () => {
     expect(dockerfileUser(text, {}, 'build')).toBe('5');
     expect(dockerfileUser('FROM x:1\nUSER $WHO\n', {})).toBeUndefined();
     expect(dockerfileUser('FROM x:1\nRUN true\n', {})).toBe('');
+  });
+});
+
+describe('named users from the Dockerfile that creates them', () => {
+  it('useradd/groupadd, busybox adduser/addgroup, the seed\'s order of arguments; unknown names stay unknown', () => {
+    const debian = 'FROM node:20\nRUN groupadd -g 1001 nodejs && useradd -u 1001 -g nodejs -m -s /bin/sh nodejs\nUSER nodejs\n';
+    expect(userFromDockerfile(debian, 'nodejs')).toEqual({ uid: 1001, gid: 1001, spec: 'nodejs' });
+    const seed = 'FROM node:20-alpine\nRUN addgroup -g 1001 -S nodejs && adduser -S nodejs -u 1001\nUSER nodejs\n';
+    expect(userFromDockerfile(seed, 'nodejs')).toEqual({ uid: 1001, gid: 1001, spec: 'nodejs' });
+    const alpine = 'FROM node:20-alpine\nRUN addgroup -g 2000 -S app && adduser -S -u 1500 -G app web\n';
+    expect(userFromDockerfile(alpine, 'web:app')).toEqual({ uid: 1500, gid: 2000, spec: 'web:app' });
+    expect(userFromDockerfile(seed, 'node')).toBeUndefined();
   });
 });
