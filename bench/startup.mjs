@@ -38,7 +38,7 @@ const commands = {
 
 const results = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 try {
-  run(process.execPath, [bin, 'up', '-p', project]);
+  run(process.execPath, [bin, 'up', '-p', project, '--wait-timeout', '120']);
   const rows = JSON.parse(run(process.execPath, [bin, 'ps', '-p', project, '--json']));
   const running = rows.filter((r) => r.state === 'running').length;
   if (running !== 4) throw new Error(`expected 4 running services, ps says ${running}: ${JSON.stringify(rows)}`);
