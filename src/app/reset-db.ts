@@ -14,6 +14,7 @@ import { stableJson } from '../core/stable-json.js';
 import { noSuchSnapshot, readSnapshots, restoreSnapshot, runningPostgres, saveSnapshot, type DbSnapshotDeps, type DbTarget } from './db-snapshots.js';
 import { restartDependents } from './restart-dependents.js';
 import type { UpDeps } from './up.js';
+import { nestedUpRequest } from './up-request.js';
 
 export interface ResetDbRequest extends DbTarget {
   /** Restore this snapshot instead of the fresh state. */
@@ -94,19 +95,7 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   if (dataVolume) await deps.engine.removeVolume(dataVolume);
   const [{ up }, upDeps] = await Promise.all([import('./up.js'), deps.upDeps()]);
   await up(
-    {
-      project: req.project,
-      services: [name],
-      forceRecreate: false,
-      removeOrphans: false,
-      build: false,
-      strictPorts: false,
-      resetPorts: false,
-      waitTimeoutMs: req.waitTimeoutMs,
-      stateDir: req.stateDir,
-      signal: req.signal,
-      onEvent: req.onEvent,
-    },
+    nestedUpRequest(req.project, [name], { ...req, strictPorts: false }),
     { engine: deps.engine, ...upDeps },
   );
   const fresh = await runningPostgres(req, deps.engine);

@@ -10,6 +10,7 @@ import { LABEL, runningServiceContainer } from '../core/labels.js';
 import type { Project } from '../core/model.js';
 import { rebuildService } from './rebuild-service.js';
 import { up, type UpDeps, type UpResult } from './up.js';
+import { nestedUpRequest } from './up-request.js';
 import { watchProject } from './watch.js';
 
 export interface WatchStackRequest {
@@ -53,10 +54,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);
       try {
-        const result = await up(
-          { project, services, forceRecreate: false, removeOrphans: false, build: false, resetPorts: false, signal, ...upSettings },
-          deps,
-        );
+        const result = await up(nestedUpRequest(project, services, { ...upSettings, signal }), deps);
         req.onEvent({ type: 'notice', level: 'info', message: `project reloaded: ${describeChanges(result)}` });
       } catch (err) {
         if (signal.aborted) throw err;
