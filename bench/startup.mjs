@@ -2,15 +2,19 @@
 // (`node -e 0`) and `docker ps`, side by side in the same run (each round runs every command once, in turn).
 // `devstack ps` runs against the demo stack (compose/demo: 4 services) brought up under a unique project name
 // for the bench and taken down (with its volumes and images) after. Prints medians and ratios; never asserts.
-//   node bench/startup.mjs [--runs N]        (needs `npm run build` and `npm run images` first)
+// Wall time is what a person feels; the CPU time each command used (user + system, the mean over the rounds,
+// read from this process's children counters on Linux) says the same with less noise on a busy machine.
+//   node bench/startup.mjs [--runs N] [--bin PATH]   (needs `npm run build` and `npm run images` first; --bin: another
+//   build's bin/devstack, e.g. a checkout of an older commit, to measure it the same way)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 21) || 21;
-const bin = join(repo, 'bin/devstack');
+const binAt = process.argv.indexOf('--bin');
+const bin = binAt > 0 ? process.argv[binAt + 1] : join(repo, 'bin/devstack');
 const stateDir = mkdtempSync(join(tmpdir(), 'dsbench-state-'));
 const project = `dsbenchstart${Math.random().toString(36).slice(2, 8)}`;
 const dir = mkdtempSync(join(tmpdir(), `${project}-`));
@@ -23,10 +27,18 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-function timed(cmd, args) {
+/** CPU ms used so far by waited-for children (fields cutime + cstime of /proc/self/stat, in 10 ms ticks). */
+function childrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+function timed(name, cmd, args) {
+  const cpu = childrenCpuMs();
   const t = process.hrtime.bigint();
   run(cmd, args);
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  results[name].push(Number(process.hrtime.bigint() - t) / 1e6);
+  cpuMs[name] += childrenCpuMs() - cpu;
 }
 
 const commands = {
@@ -37,6 +49,7 @@ const commands = {
 };
 
 const results = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+const cpuMs = Object.fromEntries(Object.keys(commands).map((k) => [k, 0]));
 try {
   run(process.execPath, [bin, 'up', '-p', project, '--wait-timeout', '120']);
   const rows = JSON.parse(run(process.execPath, [bin, 'ps', '-p', project, '--json']));
@@ -45,7 +58,7 @@ try {
   // One round unmeasured: the page cache and the engine warm up for everyone alike.
   for (const [cmd, args] of Object.values(commands)) run(cmd, args);
   for (let i = 0; i < runs; i++) {
-    for (const [name, [cmd, args]] of Object.entries(commands)) results[name].push(timed(cmd, args));
+    for (const [name, [cmd, args]] of Object.entries(commands)) timed(name, cmd, args);
   }
 } finally {
   spawnSync(process.execPath, [bin, 'down', '-p', project, '-v', '--yes', '-t', '2'], { cwd: dir, env });
@@ -57,7 +70,11 @@ try {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const floor = median(results['node -e 0']);
-console.log(`medians over ${runs} rounds (devstack ps on a running 4-service stack):`);
+const cpuFloor = cpuMs['node -e 0'] / runs;
+console.log(`over ${runs} rounds (devstack ps on a running 4-service stack):        wall (median)            CPU (mean)`);
 for (const [name, xs] of Object.entries(results)) {
-  console.log(`  ${name.padEnd(20)} ${median(xs).toFixed(0).padStart(5)} ms   ${(median(xs) / floor).toFixed(2)}× node -e 0`);
+  const cpu = cpuMs[name] / runs;
+  console.log(
+    `  ${name.padEnd(20)} ${median(xs).toFixed(0).padStart(5)} ms  ${(median(xs) / floor).toFixed(2)}× node -e 0   ${cpu.toFixed(0).padStart(5)} ms  ${(cpu / cpuFloor).toFixed(2)}× node -e 0`,
+  );
 }
