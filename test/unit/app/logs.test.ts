@@ -1,10 +1,10 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { streamProjectLogs, type ServiceLogLine } from '../../src/app/logs.js';
-import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../src/cli/log-printer.js';
-import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
-import { LABEL } from '../../src/core/labels.js';
+import { streamProjectLogs, type ServiceLogLine } from '../../../src/app/logs.js';
+import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../../src/cli/log-printer.js';
+import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../../src/core/engine.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { LABEL } from '../../../src/core/labels.js';
 
 function container(id: string, service: string, extra: Record<string, string> = {}): ContainerInfo {
   return {

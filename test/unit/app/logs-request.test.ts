@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseTail, streamProjectLogs } from '../../src/app/logs.js';
-import type { ContainerInfo, Engine } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
-import { LABEL } from '../../src/core/labels.js';
+import { parseTail, streamProjectLogs } from '../../../src/app/logs.js';
+import type { ContainerInfo, Engine } from '../../../src/core/engine.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { LABEL } from '../../../src/core/labels.js';
 
 const container = (id: string, service: string): ContainerInfo => ({
   id, name: `demo-${service}-1`, image: 'img', status: 'running', ports: [], createdAt: 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareLogTimes, durationSeconds, parseDateTime, parseLogTime } from '../../src/app/logs-time.js';
-import { DevstackError } from '../../src/core/errors.js';
+import { compareLogTimes, durationSeconds, parseDateTime, parseLogTime } from '../../../src/app/logs-time.js';
+import { DevstackError } from '../../../src/core/errors.js';
 
 const NOW_MS = Date.UTC(2024, 4, 1, 12, 0, 0); // 2024-05-01T12:00:00Z
 const NOW_S = NOW_MS / 1000;
