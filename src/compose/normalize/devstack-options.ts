@@ -2,7 +2,7 @@
 import type { DevstackServiceOptions, ReadySpec } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, isMap, scalarText } from '../node.js';
-import { parseDurationMs } from './durations.js';
+import { composeDurationMs } from '../../core/durations.js';
 
 export const READY_FORMS = [
   'postgres',
@@ -41,7 +41,7 @@ export function parseDevstackOptions(node: Node | undefined): DevstackServiceOpt
   if (ready !== undefined) options.ready = parseReadySpec(ready);
   const timeout = child(node, 'timeout');
   if (timeout !== undefined) {
-    const ms = parseDurationMs(scalarText(timeout) ?? '');
+    const ms = composeDurationMs(scalarText(timeout) ?? '');
     if (ms === undefined) throw new DevstackOptionError(`invalid duration ${JSON.stringify(scalarText(timeout) ?? null)}; e.g. 30s, 2m`, timeout, 'timeout');
     options.timeoutMs = ms;
   }
