@@ -15,7 +15,7 @@ export default class Logs extends DevstackCommand {
     since: Flags.string({ description: 'Lines since a time: RFC 3339, unix seconds, or a duration back from now (10m, 1h30m).' }),
     until: Flags.string({ description: 'Lines until a time (same forms as --since).' }),
     timestamps: Flags.boolean({ char: 't', description: 'Show the engine\'s timestamp of each line.', default: false }),
-    color: Flags.boolean({ description: 'Colour the service prefixes (on a terminal, without NO_COLOR).', default: true, allowNo: true }),
+    color: Flags.boolean({ description: 'Colour the service prefixes (on a terminal or with FORCE_COLOR; never with NO_COLOR).', default: true, allowNo: true }),
     'log-prefix': Flags.boolean({ description: 'Prefix each line with its service.', default: true, allowNo: true }),
   };
 

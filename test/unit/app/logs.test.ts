@@ -77,12 +77,21 @@ describe('log printer', () => {
   const base = { services: ['db', 'backend'], timestamps: false, prefix: true, json: false, color: true };
 
   it('pads prefixes to the longest service name, colours only on a TTY without NO_COLOR', () => {
-    const plain = lineLayout({ ...base, out: new PassThrough() });
+    const plain = lineLayout({ ...base, out: new PassThrough(), env: {} });
     expect(formatLogLine(line, plain)).toBe('db      | ready\n');
     const tty = Object.assign(new PassThrough(), { isTTY: true });
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {} }))).toBe(`\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`);
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: { NO_COLOR: '1' } }))).toBe('db      | ready\n');
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {}, color: false }))).toBe('db      | ready\n');
+  });
+
+  it('honours FORCE_COLOR as colorEnabled does: colour into a pipe when forced, never with --no-color or NO_COLOR', () => {
+    const pipe = new PassThrough();
+    const coloured = `\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`;
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' } }))).toBe(coloured);
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '0' } }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' }, color: false }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }))).toBe('db      | ready\n');
   });
 
   it('shows timestamps, drops the prefix, or writes JSON', () => {
