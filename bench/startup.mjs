@@ -4,8 +4,8 @@
 // for the bench and taken down (with its volumes and images) after. Prints medians and ratios; never asserts.
 // Wall time is what a person feels; the CPU time each command used (user + system, the mean over the rounds,
 // read from this process's children counters on Linux) says the same with less noise on a busy machine.
-//   node bench/startup.mjs [--runs N] [--bin PATH]   (needs `npm run build` and `npm run images` first; --bin: another
-//   build's bin/devstack, e.g. a checkout of an older commit, to measure it the same way)
+//   node bench/startup.mjs [--runs N] [--before PATH]   (needs `npm run build` and `npm run images` first)
+//   --before: another build's bin/devstack (a checkout of an older commit, built) measured in the same rounds.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,9 @@ import { join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 21) || 21;
-const binAt = process.argv.indexOf('--bin');
-const bin = binAt > 0 ? process.argv[binAt + 1] : join(repo, 'bin/devstack');
+const bin = join(repo, 'bin/devstack');
+const beforeAt = process.argv.indexOf('--before');
+const before = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
 const stateDir = mkdtempSync(join(tmpdir(), 'dsbench-state-'));
 const project = `dsbenchstart${Math.random().toString(36).slice(2, 8)}`;
 const dir = mkdtempSync(join(tmpdir(), `${project}-`));
@@ -46,6 +47,12 @@ const commands = {
   'devstack --version': [process.execPath, [bin, '--version']],
   'devstack ps': [process.execPath, [bin, 'ps', '-p', project]],
   'docker ps': ['docker', ['ps', '--filter', `label=com.docker.compose.project=${project}`]],
+  ...(before
+    ? {
+        'before --version': [process.execPath, [before, '--version']],
+        'before ps': [process.execPath, [before, 'ps', '-p', project]],
+      }
+    : {}),
 };
 
 const results = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
