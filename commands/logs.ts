@@ -28,7 +28,6 @@ export default class Logs extends DevstackCommand {
     const known = Object.keys(services);
     const tail = parseTail(flags.tail);
     const lines = streamProjectLogs({
-      engine,
       project: name,
       services: argv.map(String),
       ...(known.length > 0 ? { knownServices: known } : {}),
@@ -38,7 +37,7 @@ export default class Logs extends DevstackCommand {
       ...(flags.until !== undefined ? { until: flags.until } : {}),
       timestamps: flags.timestamps,
       signal: this.interrupt.signal,
-    });
+    }, { engine });
     await printLogLines(lines, { out: process.stdout, services: known, timestamps: flags.timestamps, prefix: flags['log-prefix'], json: flags.json, color: flags.color });
   }
 }

@@ -37,7 +37,6 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
   const signal = AbortSignal.any([opts.signal, stop.signal]);
   const services = Object.keys(project.services);
   const lines = streamProjectLogs({
-    engine,
     project: project.name,
     services: [],
     knownServices: services,
@@ -46,7 +45,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     timestamps: false,
     signal,
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
-  });
+  }, { engine });
   const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true });
   const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
   const endsAll = <T>(task: Promise<T>): Promise<T> =>

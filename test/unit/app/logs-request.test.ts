@@ -17,9 +17,9 @@ const engineWith = (containers: ContainerInfo[]): Engine =>
     },
   }) as unknown as Engine;
 
-async function collect(req: Parameters<typeof streamProjectLogs>[0]) {
+async function collect({ engine, ...req }: Parameters<typeof streamProjectLogs>[0] & { engine: Engine }) {
   const out: string[] = [];
-  for await (const l of streamProjectLogs(req)) out.push(`${l.service}:${l.text}`);
+  for await (const l of streamProjectLogs(req, { engine })) out.push(`${l.service}:${l.text}`);
   return out;
 }
 

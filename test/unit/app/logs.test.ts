@@ -49,10 +49,10 @@ describe('streamProjectLogs without follow', () => {
       seen,
     );
     const lines = await collect(
-      streamProjectLogs({
-        engine, project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, tail: 5, since: '10m',
-        timestamps: false, signal: new AbortController().signal, now: () => 1714557600_000,
-      }),
+      streamProjectLogs(
+        { project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, tail: 5, since: '10m', timestamps: false, signal: new AbortController().signal, now: () => 1714557600_000 },
+        { engine },
+      ),
     );
     expect(lines.map((l) => l.text)).toEqual(['db 1', 'web 2', 'web 3', 'db 4']);
     expect(lines[1]).toEqual({ service: 'web', container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
@@ -65,7 +65,7 @@ describe('streamProjectLogs without follow', () => {
   it('refuses an unknown service, listing the project’s services', async () => {
     const engine = fakeEngine([], {});
     const run = collect(
-      streamProjectLogs({ engine, project: 'demo', services: ['wbe'], knownServices: ['web', 'db'], follow: false, timestamps: false, signal: new AbortController().signal }),
+      streamProjectLogs({ project: 'demo', services: ['wbe'], knownServices: ['web', 'db'], follow: false, timestamps: false, signal: new AbortController().signal }, { engine }),
     );
     await expect(run).rejects.toBeInstanceOf(DevstackError);
     await expect(run).rejects.toMatchObject({ kind: 'not-found', hint: "The project's services: db, web." });
