@@ -20,14 +20,14 @@ export default tseslint.config(
   {
     // Use cases get engine-side pieces from the composition root (src/cli/runtime.ts), never by import.
     files: ['src/app/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['dockerode', 'chokidar'], patterns: ['../engine/**', '../cli/**'] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: ['dockerode'], patterns: ['../engine/**', '../cli/**'] }] },
   },
   {
     // The core is pure: no I/O, no engine, no compose parsing.
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: ['dockerode', 'pg', 'ioredis', 'chokidar', 'node:fs', 'node:fs/promises', 'node:child_process', 'node:net'],
+        paths: ['dockerode', 'pg', 'ioredis', 'node:fs', 'node:fs/promises', 'node:child_process', 'node:net'],
         patterns: ['../app/*', '../cli/*', '../engine/*', '../compose/*'],
       }],
     },

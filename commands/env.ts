@@ -26,7 +26,7 @@ export default class Env extends DevstackCommand {
     const project = await loadProjectFromFlags(flags);
     const engine = await openDockerEngine(this.interrupt.signal);
     const { connectionEnv } = await import('../src/app/connection-env.js');
-    const env = await connectionEnv(project, engine);
+    const env = await connectionEnv({ project }, { engine });
     for (const note of env.notes) process.stderr.write(`note: ${note}\n`);
     const text = renderEnv(env.entries, format, project.name);
     if (flags.output) {

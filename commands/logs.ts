@@ -15,7 +15,7 @@ export default class Logs extends DevstackCommand {
     since: Flags.string({ description: 'Lines since a time: RFC 3339, unix seconds, or a duration back from now (10m, 1h30m).' }),
     until: Flags.string({ description: 'Lines until a time (same forms as --since).' }),
     timestamps: Flags.boolean({ char: 't', description: 'Show the engine\'s timestamp of each line.', default: false }),
-    color: Flags.boolean({ description: 'Colour the service prefixes (on a terminal, without NO_COLOR).', default: true, allowNo: true }),
+    color: Flags.boolean({ description: 'Colour the service prefixes (on a terminal or with FORCE_COLOR; never with NO_COLOR).', default: true, allowNo: true }),
     'log-prefix': Flags.boolean({ description: 'Prefix each line with its service.', default: true, allowNo: true }),
   };
 
@@ -30,7 +30,6 @@ export default class Logs extends DevstackCommand {
     // The reader going away (EPIPE) ends the log streams at once, not at the next line.
     const readerGone = new AbortController();
     const lines = streamProjectLogs({
-      engine,
       project: name,
       services: argv.map(String),
       ...(known.length > 0 ? { knownServices: known } : {}),
@@ -40,7 +39,7 @@ export default class Logs extends DevstackCommand {
       ...(flags.until !== undefined ? { until: flags.until } : {}),
       timestamps: flags.timestamps,
       signal: AbortSignal.any([this.interrupt.signal, readerGone.signal]),
-    });
+    }, { engine });
     // A quiet followed log would otherwise notice a reader that left (`| head -1`) only at its next line.
     const stopWatchingReader = flags.follow ? (await import('../src/cli/pipe-reader.js')).watchPipeReader(1, () => readerGone.abort()) : () => {};
     const printed = await printLogLines(lines, {

@@ -11,7 +11,7 @@ export default class Ports extends DevstackCommand {
     const { name } = await loadProjectForTeardown(flags);
     const engine = await openDockerEngine(this.interrupt.signal);
     const { portsView } = await import('../src/app/ports-view.js');
-    const rows = await portsView(name, engine);
+    const rows = await portsView({ projectName: name }, { engine });
     if (flags.json) this.printLine(JSON.stringify(rows));
     else formatPortLines(rows).forEach((l) => this.printLine(l));
   }

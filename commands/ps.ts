@@ -10,7 +10,7 @@ export default class Ps extends DevstackCommand {
     const { name } = await loadProjectForTeardown(flags);
     const engine = await openDockerEngine(this.interrupt.signal);
     const { ps } = await import('../src/app/ps.js');
-    const rows = await ps(name, engine);
+    const rows = await ps({ projectName: name }, { engine });
     if (flags.json) this.printLine(JSON.stringify(rows));
     else formatPsTable(rows).forEach((l) => this.printLine(l));
   }

@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
-import { chooseProgress } from '../src/cli/progress/choose-progress.js';
+import { formatResetDb } from '../src/cli/render-db.js';
 import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { waitTimeoutFlag, yesFlag } from '../src/cli/shared-flags.js';
 
 export default class ResetDb extends DevstackCommand {
   static override description =
@@ -13,8 +14,8 @@ export default class ResetDb extends DevstackCommand {
   static override flags = {
     to: Flags.string({ description: 'Restore this snapshot (saved with `devstack snapshot-db NAME`) instead of the fresh state.' }),
     'from-scratch': Flags.boolean({ description: 'Delete the data and let the image initialise it again, even when the baseline matches.', default: false, exclusive: ['to'] }),
-    yes: Flags.boolean({ char: 'y', description: 'Do not ask before replacing the data.', default: false }),
-    'wait-timeout': Flags.integer({ description: 'Seconds a from-scratch start may take.', default: 300, min: 1 }),
+    yes: yesFlag('Do not ask before replacing the data.'),
+    'wait-timeout': waitTimeoutFlag('Seconds a from-scratch start may take.'),
     redis: Flags.boolean({ description: 'Also empty each Redis-like service of the project (FLUSHALL). Never by default.', default: false }),
   };
 
@@ -23,7 +24,7 @@ export default class ResetDb extends DevstackCommand {
     const project = await loadProjectFromFlags(flags);
     const engine = await openDockerEngine(this.interrupt.signal);
     const { resetDb } = await import('../src/app/reset-db.js');
-    const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
+    const progress = await this.progress(flags.json);
     const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: flags['wait-timeout'] * 1000, onEvent: progress.onEvent });
     try {
       const result = await exclusive(async () => resetDb(
@@ -47,14 +48,7 @@ export default class ResetDb extends DevstackCommand {
       ));
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));
-      else if (result.method === 'declined') this.printLine(`${result.service}: nothing changed`);
-      else {
-        const how = result.method === 'snapshot' ? `from snapshot ${result.snapshot}` : 'from scratch';
-        const restarted = result.restarted.length > 0 ? `; restarted ${result.restarted.join(', ')}` : '';
-        const flushed = result.flushed.length > 0 ? `; emptied ${result.flushed.join(', ')}` : '';
-        const hooks = result.hooks.length > 0 ? `; ran ${result.hooks.map((h) => `\`${h.command.join(' ')}\` in ${h.service}`).join(', ')}` : '';
-        this.printLine(`${result.service}: ${result.databases.join(', ')} reset ${how} in ${result.elapsedMs} ms${restarted}${flushed}${hooks}`);
-      }
+      else this.printLine(formatResetDb(result));
     } finally {
       await progress.close();
     }

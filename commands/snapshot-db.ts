@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
-import { chooseProgress } from '../src/cli/progress/choose-progress.js';
+import { formatSnapshotDeleted, formatSnapshotList, formatSnapshotSaved } from '../src/cli/render-db.js';
 import { LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive } from '../src/cli/runtime.js';
+import { yesFlag } from '../src/cli/shared-flags.js';
 import { DevstackError } from '../src/core/errors.js';
 
 export default class SnapshotDb extends DevstackCommand {
@@ -15,7 +16,7 @@ export default class SnapshotDb extends DevstackCommand {
     service: Flags.string({ char: 's', description: 'The Postgres service (default: the project\'s only one).' }),
     list: Flags.boolean({ description: 'List the snapshots.', default: false, exclusive: ['delete'] }),
     delete: Flags.string({ description: 'Delete this snapshot (asks first).' }),
-    yes: Flags.boolean({ char: 'y', description: 'Do not ask before deleting.', default: false }),
+    yes: yesFlag('Do not ask before deleting.'),
   };
 
   protected async execute(): Promise<void> {
@@ -37,21 +38,20 @@ export default class SnapshotDb extends DevstackCommand {
     if (flags.list) {
       const { service, snapshots: list } = await snapshots.listDbSnapshots(target, deps);
       if (flags.json) this.printLine(JSON.stringify({ service, snapshots: list }));
-      else if (list.length === 0) this.printLine(`${service}: no snapshots`);
-      else list.forEach((s) => this.printLine(`${s.name}  ${s.createdAt}  ${s.databases.join(', ')}`));
+      else formatSnapshotList(service, list).forEach((l) => this.printLine(l));
       return;
     }
-    const progress = chooseProgress(flags.json ? 'json' : 'plain', []);
+    const progress = await this.progress(flags.json);
     const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: LOCK_WAIT_LIMIT_MS, onEvent: progress.onEvent });
     if (flags.delete !== undefined) {
       const name = flags.delete;
       const result = await exclusive(() => snapshots.deleteDbSnapshot({ ...target, name, confirm: (q) => (flags.yes ? Promise.resolve(true) : confirm(q)) }, deps));
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result, name }));
-      else this.printLine(result.deleted ? `${result.service}: deleted snapshot ${name}` : `${result.service}: nothing changed`);
+      else this.printLine(formatSnapshotDeleted(result, name));
       return;
     }
     const saved = await exclusive(() => snapshots.saveDbSnapshot({ ...target, name: args.name! }, deps));
     if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...saved }));
-    else this.printLine(`${saved.service}: saved snapshot ${saved.name} (${saved.databases.join(', ')}) in ${saved.elapsedMs} ms`);
+    else this.printLine(formatSnapshotSaved(saved));
   }
 }

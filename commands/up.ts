@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags';
 import { bothOrFirstError, DevstackCommand } from '../src/cli/base-command.js';
-import { chooseProgress } from '../src/cli/progress/choose-progress.js';
 import { formatUpSummary } from '../src/cli/render-up.js';
+import { strictPortsFlag, waitTimeoutFlag } from '../src/cli/shared-flags.js';
 import { bindMountFacts, hostPortPlanner, loadProjectFromFlags, openDockerEngine, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
 
 export default class Up extends DevstackCommand {
@@ -13,9 +13,9 @@ export default class Up extends DevstackCommand {
     build: Flags.boolean({ description: 'Build images even when they exist.', default: false }),
     'force-recreate': Flags.boolean({ description: 'Recreate containers even if unchanged.', default: false }),
     'remove-orphans': Flags.boolean({ description: 'Remove containers of services no longer in the compose file.', default: false }),
-    'strict-ports': Flags.boolean({ description: 'Use exactly the declared host ports; fail when one is taken.', default: false }),
+    'strict-ports': strictPortsFlag('Use exactly the declared host ports; fail when one is taken.'),
     'reset-ports': Flags.boolean({ description: 'Forget remembered port remaps for this project.', default: false }),
-    'wait-timeout': Flags.integer({ description: 'Seconds the whole up may take.', default: 300, min: 1 }),
+    'wait-timeout': waitTimeoutFlag('Seconds the whole up may take.'),
     detach: Flags.boolean({ char: 'd', description: 'Accepted for compose compatibility (up always returns once ready).', default: false }),
     watch: Flags.boolean({ char: 'w', description: 'Stay in the foreground: stream logs and apply develop.watch rules (Ctrl-C stops watching; the stack keeps running).', default: false }),
     down: Flags.boolean({ description: 'With --watch: remove the stack (not its volumes) when watching stops.', default: false, dependsOn: ['watch'] }),
@@ -32,7 +32,7 @@ export default class Up extends DevstackCommand {
     const { up } = await useCase;
     const services = argv.map(String);
     const startedAt = Date.now();
-    const progress = chooseProgress(this.outputMode(flags.json), services.length ? services : Object.keys(project.services));
+    const progress = await this.progress(flags.json, { services: services.length ? services : Object.keys(project.services) });
     const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: flags['wait-timeout'] * 1000, onEvent: progress.onEvent });
     try {
       const result = await exclusive(async () => up(

@@ -1,6 +1,6 @@
-import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { loadProjectFromFlags, openDockerEngine } from '../src/cli/runtime.js';
+import { strictPortsFlag, waitTimeoutFlag } from '../src/cli/shared-flags.js';
 
 export default class Watch extends DevstackCommand {
   static override description =
@@ -9,8 +9,8 @@ export default class Watch extends DevstackCommand {
   static override usage = 'watch [SERVICE...]';
   static override examples = ['<%= config.bin %> watch', '<%= config.bin %> watch frontend'];
   static override flags = {
-    'strict-ports': Flags.boolean({ description: 'On a rebuild or reload: fail when a declared host port is taken.', default: false }),
-    'wait-timeout': Flags.integer({ description: 'Seconds a rebuild or reload may take to be ready.', default: 300, min: 1 }),
+    'strict-ports': strictPortsFlag('On a rebuild or reload: fail when a declared host port is taken.'),
+    'wait-timeout': waitTimeoutFlag('Seconds a rebuild or reload may take to be ready.'),
   };
 
   protected async execute(): Promise<void> {

@@ -1,11 +1,12 @@
 // Build step: bundles dockerode (with docker-modem and its small deps) into one CommonJS file,
-// dist/vendor/dockerode.cjs, that loads without ssh2, @grpc/* or protobufjs. Plain dockerode requires them at
+// dist/cli/dockerode.cjs, that loads without ssh2, @grpc/* or protobufjs. Plain dockerode requires them at
 // load time (~200 ms) though they only serve docker-modem's own ssh:// client (devstack reaches ssh:// engines through the system ssh, src/engine/docker/ssh-stdio.ts) and BuildKit sessions:
 //   - docker-modem's `./ssh` (which reads `require('ssh2').Client` at load) → a shim that requires it on first call;
 //   - dockerode's `./session` (@grpc/grpc-js, @grpc/proto-loader) → a shim that requires the real file on first call;
 //   - dockerode's `./buildkit` (protobufjs) is already required inside a function; it only has to stay external.
 // session.js and buildkit.js read .proto files next to themselves (__dirname), so they stay external and are
-// required from the installed dockerode package. Runs after tsc; dist/src/engine/docker/dockerode-module.js loads it.
+// required from the installed dockerode package. Runs after scripts/bundle-cli.mjs; the bundled
+// src/engine/docker/dockerode-module.ts loads it from its own folder, dist/cli/.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = path.join(root, 'dist', 'vendor', 'dockerode.cjs');
+const outfile = path.join(root, 'dist', 'cli', 'dockerode.cjs');
 const require = createRequire(import.meta.url);
 const dockerodeLib = path.dirname(require.resolve('dockerode'));
 const modemLib = path.dirname(createRequire(require.resolve('dockerode')).resolve('docker-modem'));

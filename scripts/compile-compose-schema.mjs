@@ -6,6 +6,7 @@ import { composeAjv, composeSchema, PRECOMPILED_VALIDATOR_FILE } from '../dist/s
 
 const ajv = composeAjv({ source: true });
 const validate = ajv.compile(composeSchema());
-const out = new URL(`../dist/src/compose/${PRECOMPILED_VALIDATOR_FILE}`, import.meta.url);
+// Next to the bundled compose loader (scripts/bundle-cli.mjs), which requires it from its own folder.
+const out = new URL(`../dist/cli/${PRECOMPILED_VALIDATOR_FILE}`, import.meta.url);
 writeFileSync(out, standalone.default(ajv, validate));
 console.log(`compiled the compose schema into ${out.pathname}`);

@@ -5,8 +5,9 @@ import type { Engine } from '../core/engine.js';
 import type { Project } from '../core/model.js';
 import { runningServices } from './ports-view.js';
 
-export async function connectionEnv(project: Project, engine: Engine): Promise<ConnectionEnv> {
-  const running = await runningServices(project.name, engine);
+export async function connectionEnv(req: { project: Project }, deps: { engine: Engine }): Promise<ConnectionEnv> {
+  const { project } = req;
+  const running = await runningServices(project.name, deps.engine);
   // Compose order; a service with several containers (scale) uses its first one.
   const services = Object.values(project.services).map((service) => ({
     service,

@@ -26,7 +26,8 @@ export interface DownResult {
   volumes: string[];
 }
 
-export async function down(req: DownRequest, engine: Engine): Promise<DownResult> {
+export async function down(req: DownRequest, deps: { engine: Engine }): Promise<DownResult> {
+  const { engine } = deps;
   const { onEvent } = req;
   const containers = (await engine.listProjectContainers(req.projectName)).filter(ownedBy(req.projectName));
   const volumes = req.removeVolumes

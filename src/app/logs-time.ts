@@ -1,35 +1,27 @@
 // Times for `devstack logs --since/--until` and for ordering log lines. Pure.
+import { parseGoDurationMs } from '../core/durations.js';
 import { DevstackError } from '../core/errors.js';
 
 const UNIX_SECONDS = /^\d+(?:\.\d+)?$/;
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
 const DATE_TIME =
   /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?([Zz]|[+-]\d\d:?\d\d)?)?$/;
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
 /**
- * A `--since`/`--until` value → unix seconds. Accepts a relative duration back from now (`45s`, `10m`,
- * `1h30m`, Go's duration syntax), RFC 3339 (`2024-05-01T10:00:00Z`, fractional seconds, offsets; no
- * offset = local time), a date (`2024-05-01`, local midnight) or unix seconds (`1714557600.5`).
+ * A `--since`/`--until` value → unix seconds, read as `docker logs` reads it: a Go duration back from now
+ * (`45s`, `10m`, `1h30m`; a negative one, `-5m`, is that long after now; "0" is not a duration but unix time 0),
+ * RFC 3339 (`2024-05-01T10:00:00Z`, fractional seconds, offsets; no offset = local time), a date
+ * (`2024-05-01`, local midnight) or unix seconds (`1714557600.5`).
  */
 export function parseLogTime(value: string, nowMs: number, flag = '--since'): number {
   const text = value.trim();
+  const relativeMs = text === '0' ? undefined : parseGoDurationMs(text);
+  if (relativeMs !== undefined) return (nowMs - relativeMs) / 1000;
   if (UNIX_SECONDS.test(text)) return Number(text);
-  if (DURATION.test(text)) return nowMs / 1000 - durationSeconds(text);
   const absolute = parseDateTime(text);
   if (absolute !== undefined) return absolute;
   throw new DevstackError('usage', `${flag} "${value}" is not a time devstack understands.`, {
     hint: `Use a duration back from now (45s, 10m, 1h30m), RFC 3339 (2024-05-01T10:00:00Z) or unix seconds.`,
   });
-}
-
-/** Go-style duration text (`1h30m`, `1.5s`, `250ms`) → seconds. */
-export function durationSeconds(text: string): number {
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) total += Number(amount) * UNIT_SECONDS[unit!]!;
-  return total;
 }
 
 /** RFC 3339 or a bare date → unix seconds; undefined when it is neither. */

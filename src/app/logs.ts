@@ -8,7 +8,6 @@ import { followProjectLogs } from './logs-follow.js';
 import { compareLogTimes, parseLogTime } from './logs-time.js';
 
 export interface LogsRequest {
-  engine: Engine;
   project: string;
   /** Chosen services; empty = all. */
   services: string[];
@@ -40,15 +39,16 @@ export interface ServiceLogLine {
   text: string;
 }
 
-export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<ServiceLogLine> {
-  const chosen = chooseServices(req.services, req.knownServices ?? (await servicesWithContainers(req.engine, req.project)));
+export async function* streamProjectLogs(req: LogsRequest, deps: { engine: Engine }): AsyncGenerator<ServiceLogLine> {
+  const { engine } = deps;
+  const chosen = chooseServices(req.services, req.knownServices ?? (await servicesWithContainers(engine, req.project)));
   const now = req.now ?? Date.now;
   const since = req.since === undefined ? undefined : parseLogTime(req.since, now(), '--since');
   const until = req.until === undefined ? undefined : parseLogTime(req.until, now(), '--until');
   if (req.signal.aborted) return;
   if (req.follow) {
     yield* followProjectLogs({
-      engine: req.engine,
+      engine,
       project: req.project,
       services: req.followNewServices && req.services.length === 0 ? 'every' : chosen,
       signal: req.signal,
@@ -59,7 +59,7 @@ export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<Servi
     });
     return;
   }
-  const containers = serviceContainers(await req.engine.listProjectContainers(req.project), chosen);
+  const containers = serviceContainers(await engine.listProjectContainers(req.project), chosen);
   const opts: LogOptions = {
     follow: false,
     timestamps: true,
@@ -70,7 +70,7 @@ export async function* streamProjectLogs(req: LogsRequest): AsyncGenerator<Servi
   const sources = containers.map((c) => ({
     service: c.labels[LABEL.service]!,
     container: c.name,
-    records: req.engine.logs(c.id, opts, req.signal),
+    records: engine.logs(c.id, opts, req.signal),
   }));
   yield* interleaveByTime(sources, req.signal);
 }

@@ -39,8 +39,8 @@ export async function runningServices(projectName: string, engine: Engine): Prom
   return running.sort((a, b) => a.service.localeCompare(b.service) || a.container.localeCompare(b.container));
 }
 
-export async function portsView(projectName: string, engine: Engine): Promise<PortRow[]> {
-  return (await runningServices(projectName, engine)).flatMap((s) =>
+export async function portsView(req: { projectName: string }, deps: { engine: Engine }): Promise<PortRow[]> {
+  return (await runningServices(req.projectName, deps.engine)).flatMap((s) =>
     s.published
       .filter((p) => p.hostPort > 0)
       .map((p) => ({ service: s.service, container: s.container, containerPort: p.containerPort, protocol: p.protocol, hostIp: p.hostIp, hostPort: p.hostPort }))

@@ -11,7 +11,9 @@ export interface PsRow {
   ports: { hostIp: string; hostPort: number; containerPort: number; protocol: string }[];
 }
 
-export async function ps(projectName: string, engine: Engine): Promise<PsRow[]> {
+export async function ps(req: { projectName: string }, deps: { engine: Engine }): Promise<PsRow[]> {
+  const { projectName } = req;
+  const { engine } = deps;
   const containers = await engine.listProjectContainers(projectName);
   const rows = await Promise.all(
     containers

@@ -5,6 +5,7 @@ import type { EventSink } from '../core/events.js';
 import type { Project } from '../core/model.js';
 import { restartDependents } from './restart-dependents.js';
 import { up, type UpDeps, type UpResult } from './up.js';
+import { nestedUpRequest } from './up-request.js';
 
 export interface RebuildRequest {
   project: Project;
@@ -26,20 +27,7 @@ export interface RebuildResult {
 export async function rebuildService(req: RebuildRequest, deps: UpDeps): Promise<RebuildResult> {
   const { project, service } = req;
   const result = await up(
-    {
-      project,
-      services: [service],
-      rebuild: [service],
-      forceRecreate: false,
-      removeOrphans: false,
-      build: false,
-      strictPorts: req.strictPorts,
-      resetPorts: false,
-      waitTimeoutMs: req.waitTimeoutMs,
-      stateDir: req.stateDir,
-      signal: req.signal,
-      onEvent: req.onEvent,
-    },
+    nestedUpRequest(project, [service], req, [service]),
     deps,
   );
   const { restarted } = await restartDependents(deps.engine, { ...req, because: 'was rebuilt' });

@@ -17,6 +17,7 @@ import { flushRedis, runResetHooks, type HookRun } from './reset-hooks.js';
 import { restartDependents } from './restart-dependents.js';
 import type { UpDeps } from './up.js';
 import { removeWithAnonymousVolumes } from './remove-container.js';
+import { nestedUpRequest } from './up-request.js';
 
 export interface ResetDbRequest extends DbTarget {
   /** Restore this snapshot instead of the fresh state. */
@@ -106,19 +107,7 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   if (dataVolume) await deps.engine.removeVolume(dataVolume);
   const [{ up }, upDeps] = await Promise.all([import('./up.js'), deps.upDeps()]);
   await up(
-    {
-      project: req.project,
-      services: [name],
-      forceRecreate: false,
-      removeOrphans: false,
-      build: false,
-      strictPorts: false,
-      resetPorts: false,
-      waitTimeoutMs: req.waitTimeoutMs,
-      stateDir: req.stateDir,
-      signal: req.signal,
-      onEvent: req.onEvent,
-    },
+    nestedUpRequest(req.project, [name], { ...req, strictPorts: false }),
     { engine: deps.engine, ...upDeps },
   );
   const fresh = await runningPostgres(req, deps.engine);

@@ -11,6 +11,7 @@ import type { Project } from '../core/model.js';
 import type { Exclusive } from '../core/project-lock.js';
 import { rebuildService } from './rebuild-service.js';
 import { up, type UpDeps, type UpResult } from './up.js';
+import { nestedUpRequest } from './up-request.js';
 import { watchProject } from './watch.js';
 
 export interface WatchStackRequest {
@@ -57,9 +58,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);
       try {
-        const result = await exclusive(() =>
-          up({ project, services, forceRecreate: false, removeOrphans: false, build: false, resetPorts: false, signal, ...upSettings }, deps),
-        );
+        const result = await exclusive(() => up(nestedUpRequest(project, services, { ...upSettings, signal }), deps));
         req.onEvent({ type: 'notice', level: 'info', message: `project reloaded: ${describeChanges(result)}` });
       } catch (err) {
         if (signal.aborted) throw err;

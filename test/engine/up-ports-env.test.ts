@@ -67,7 +67,7 @@ beforeAll(async () => {
     rmSync(source, { recursive: true, force: true });
   }
   await stack.up();
-  const result = await connectionEnv(await stack.load(), stack.engine);
+  const result = await connectionEnv({ project: await stack.load() }, { engine: stack.engine });
   env = Object.fromEntries(result.entries.map((e) => [e.key, e.value]));
 });
 
@@ -78,7 +78,7 @@ afterAll(async () => {
 
 describe('ports and env on a real engine', () => {
   it('ports: each published container port with its effective host address', async () => {
-    const rows = await portsView(stack.name, stack.engine);
+    const rows = await portsView({ projectName: stack.name }, { engine: stack.engine });
     expect(rows.map((r) => `${r.service} ${r.containerPort}/${r.protocol} -> ${r.hostIp}:${r.hostPort}`)).toEqual([
       `cache 6379/tcp -> 127.0.0.1:${redisDeclared}`,
       `postgres 5432/tcp -> 127.0.0.1:${pgDeclared + 1}`,

@@ -4,9 +4,9 @@ import type { BuildConfig, Healthcheck } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, isSeq, scalarText } from '../node.js';
 import type { VariableLookup } from '../interpolation.js';
-import { parseDurationMs } from './durations.js';
 import { readKeyedValues, resolveKeyedValues } from './environment.js';
 import { ValueError } from './node-errors.js';
+import { composeDurationMs } from '../../core/durations.js';
 
 const REMOTE_CONTEXT = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
@@ -58,7 +58,7 @@ export function normalizeHealthcheck(node: Node): Healthcheck {
 
 export function durationOf(node: Node, what: string): number {
   const text = scalarText(node) ?? '';
-  const ms = parseDurationMs(text);
+  const ms = composeDurationMs(text);
   if (ms === undefined) throw new ValueError(`${what}: invalid duration ${JSON.stringify(text)}; e.g. 10s, 1m30s, 500ms`);
   return ms;
 }

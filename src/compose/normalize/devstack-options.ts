@@ -3,7 +3,7 @@ import type { DevstackServiceOptions, ReadySpec, ResetHook } from '../../core/mo
 import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 import { commandOf } from './command.js';
-import { parseDurationMs } from './durations.js';
+import { composeDurationMs } from '../../core/durations.js';
 
 export const READY_FORMS = [
   'postgres',
@@ -42,7 +42,7 @@ export function parseDevstackOptions(node: Node | undefined): DevstackServiceOpt
   if (ready !== undefined) options.ready = parseReadySpec(ready);
   const timeout = child(node, 'timeout');
   if (timeout !== undefined) {
-    const ms = parseDurationMs(scalarText(timeout) ?? '');
+    const ms = composeDurationMs(scalarText(timeout) ?? '');
     if (ms === undefined) throw new DevstackOptionError(`invalid duration ${JSON.stringify(scalarText(timeout) ?? null)}; e.g. 30s, 2m`, timeout, 'timeout');
     options.timeoutMs = ms;
   }

@@ -1,4 +1,4 @@
-// The dockerode class, loaded from dist/vendor/dockerode.cjs: a bundle (scripts/bundle-dockerode.mjs) that defers
+// The dockerode class, loaded from dist/cli/dockerode.cjs: a bundle (scripts/bundle-dockerode.mjs) that defers
 // ssh2, @grpc/* and protobufjs until an ssh:// host or a BuildKit session needs them, which saves ~150 ms of
 // start-up. Only values come from here; types still come from 'dockerode' (@types/dockerode) with `import type`.
 import { createRequire } from 'node:module';
@@ -6,8 +6,8 @@ import type DockerodeApi from 'dockerode';
 
 const requireCjs = createRequire(import.meta.url);
 
-/** From dist/src/engine/docker/ (the compiled file) to dist/vendor/. */
-const BUNDLE = '../../../vendor/dockerode.cjs';
+/** Beside the bundled CLI (scripts/bundle-cli.mjs puts this module's code in dist/cli/). */
+const BUNDLE = './dockerode.cjs';
 
 /** The bundle's path, or undefined when it is not there. */
 function bundlePath(): string | undefined {

@@ -58,7 +58,7 @@ export async function realStack(source: string, prefix: string): Promise<RealSta
       const project = await load();
       await down(
         { projectName: name, services: project.services, removeVolumes, confirmVolumeRemoval: async () => true, stopTimeoutS: 5, signal: new AbortController().signal, onEvent: () => {} },
-        engine,
+        { engine },
       );
     },
     async cleanup() {

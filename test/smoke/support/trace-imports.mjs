@@ -1,4 +1,5 @@
-// Loaded with `node --import`: prints every package a process resolves, so a test can see what start-up loads.
+// Loaded with `node --import`: prints every package a process resolves (`resolve: NAME`) and every ES module file
+// it loads (`load: URL`), so a test can see what start-up loads.
 import { register } from 'node:module';
 
 register('data:text/javascript,' + encodeURIComponent(`
@@ -7,4 +8,8 @@ export async function resolve(specifier, context, next) {
     process.stderr.write('resolve: ' + specifier + '\\n');
   }
   return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) process.stderr.write('load: ' + url + '\\n');
+  return next(url, context);
 }`));

@@ -25,12 +25,12 @@ function engineWith(containers: { service: string; status?: ContainerInfo['statu
 
 describe('portsView', () => {
   it('lists every published port of running service containers, by service then container port', async () => {
-    const rows = await portsView('demo', engineWith([
+    const rows = await portsView({ projectName: 'demo' }, { engine: engineWith([
       { service: 'redis', ports: [p(6379, 6380)] },
       { service: 'api', ports: [p(9229, 9229), p(3000, 3001, '0.0.0.0'), p(3000, 3001, '::')] },
       { service: 'old', status: 'exited', ports: [p(1, 1)] },
       { service: 'run', oneoff: true, ports: [p(2, 2)] },
-    ]));
+    ]) });
     expect(rows.map((r) => `${r.service} ${r.containerPort} ${r.hostIp}:${r.hostPort}`)).toEqual([
       'api 3000 0.0.0.0:3001',
       'api 3000 :::3001',
@@ -41,7 +41,7 @@ describe('portsView', () => {
   });
 
   it('nothing running is not-found, with a hint', async () => {
-    await expect(portsView('demo', engineWith([{ service: 'db', status: 'exited', ports: [] }]))).rejects.toMatchObject({
+    await expect(portsView({ projectName: 'demo' }, { engine: engineWith([{ service: 'db', status: 'exited', ports: [] }]) })).rejects.toMatchObject({
       kind: 'not-found',
       message: 'project demo has no running containers',
     });
@@ -54,7 +54,7 @@ describe('connectionEnv', () => {
       service('db', { image: 'postgres:16', environment: { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'pw', POSTGRES_DB: 'app' } }),
       service('cache', { image: 'redis:7' }),
     ]);
-    const env = await connectionEnv(model, engineWith([{ service: 'db', ports: [p(5432, 5438)] }]));
+    const env = await connectionEnv({ project: model }, { engine: engineWith([{ service: 'db', ports: [p(5432, 5438)] }]) });
     expect(env.entries.slice(0, 1)).toEqual([{ key: 'DATABASE_URL', value: 'postgresql://app:pw@127.0.0.1:5438/app' }]);
     expect(env.notes).toEqual(['cache: container port 6379 is not published (or not running), so it has no host-facing URL']);
   });

@@ -149,7 +149,7 @@ describe('recreate (fake engine)', () => {
     expect(engine.volumes.has(volume)).toBe(true);
     await down(
       { projectName: 'demo', services: {}, removeVolumes: true, confirmVolumeRemoval: async () => true, stopTimeoutS: 1, signal: new AbortController().signal, onEvent: () => {} },
-      engine,
+      { engine },
     );
     expect(engine.volumes.has(volume)).toBe(false);
   });

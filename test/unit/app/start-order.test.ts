@@ -4,7 +4,15 @@ import type { StartPriority } from '../../../src/core/start-priority.js';
 
 const priorities: Record<string, StartPriority> = { db: 2, cache: 1, web: 0, docs: 0 };
 const order = () => new StartOrder((n) => priorities[n] ?? 0);
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Lets every pending promise reaction run (a waiter woken by finish() resolves through microtasks only). */
+const tick = () => new Promise((r) => setImmediate(r));
+/** Whether `p` has resolved once everything pending has run. */
+async function resolvedNow(p: Promise<unknown>): Promise<boolean> {
+  let resolved = false;
+  void p.then(() => (resolved = true));
+  await tick();
+  return resolved;
+}
 
 describe('StartOrder', () => {
   it('holds a lower-priority start until every due higher-priority one has finished', async () => {
@@ -30,10 +38,17 @@ describe('StartOrder', () => {
 
   it('a service that is not due yet (building, waiting on a dependency) holds nobody up', async () => {
     const o = order();
-    await o.turn('web', new AbortController().signal);
+    expect(await resolvedNow(o.turn('web', new AbortController().signal))).toBe(true);
+    // Once db's visit ended (finish), a late markDue does not make it due again.
     o.finish('db');
     o.markDue('db');
-    await o.turn('docs', new AbortController().signal);
+    expect(await resolvedNow(o.turn('docs', new AbortController().signal))).toBe(true);
+    // The contrast: a due cache (priority 1) does hold web (0) up until it finishes.
+    o.markDue('cache');
+    const held = o.turn('web', new AbortController().signal);
+    expect(await resolvedNow(held)).toBe(false);
+    o.finish('cache');
+    expect(await resolvedNow(held)).toBe(true);
   });
 
   it('an abort ends the wait at once', async () => {

@@ -203,9 +203,9 @@ describe('down (fake engine)', () => {
     engine.volumes.set('someone_elses', { 'com.docker.compose.project': 'other' });
     engine.calls.length = 0;
     const base = { projectName: 'demo', services: p.services, stopTimeoutS: 1, signal: new AbortController().signal, onEvent: () => {} };
-    await expect(down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => false }, engine)).rejects.toThrow(/not confirmed/);
+    await expect(down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => false }, { engine })).rejects.toThrow(/not confirmed/);
     expect(engine.containers.size).toBe(4);
-    const r = await down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => true }, engine);
+    const r = await down({ ...base, removeVolumes: true, confirmVolumeRemoval: async () => true }, { engine });
     expect(r.volumes).toEqual(['demo_pgdata']);
     expect(engine.volumes.has('someone_elses')).toBe(true);
     expect(engine.calls.indexOf('stop demo-backend-1')).toBeLessThan(engine.calls.indexOf('stop demo-postgres-1'));

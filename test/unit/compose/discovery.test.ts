@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverComposeFiles } from '../../../src/compose/discovery.js';
@@ -53,18 +53,32 @@ describe('discoverComposeFiles', () => {
 
   it('fails with a usage error and a hint when nothing is found', () => {
     const dir = writeProject({ 'empty/keep.txt': '' });
-    const probe = (): unknown => discoverComposeFiles(path.join(dir, 'empty'), undefined);
-    // A compose file could exist in a real parent of the temp folder; only assert when none does.
-    try {
-      probe();
-    } catch (e) {
-      expect(e).toBeInstanceOf(DevstackError);
-      expect((e as DevstackError).kind).toBe('usage');
-      expect((e as DevstackError).hint).toBe('run devstack in a folder with compose.yaml, or pass -f');
+    const empty = path.join(dir, 'empty');
+    // The walk goes up to the filesystem root, past the temp folder: a compose file in a real parent of it (a
+    // shared /tmp) would be found, and that is then the right answer. Either way there is an answer to check.
+    const outside = realParentsOf(dir).flatMap((d) => COMPOSE_NAMES.map((n) => path.join(d, n))).find((f) => existsSync(f) && statSync(f).isFile());
+    if (outside === undefined) {
+      expect(() => discoverComposeFiles(empty, undefined)).toThrow(
+        expect.objectContaining({ kind: 'usage', hint: 'run devstack in a folder with compose.yaml, or pass -f' }),
+      );
+      expect(() => discoverComposeFiles(empty, undefined)).toThrow(DevstackError);
+    } else {
+      expect(discoverComposeFiles(empty, undefined).files[0]).toBe(outside);
     }
     expect(() => discoverComposeFiles(dir, ['missing.yaml'])).toThrow(/compose file not found/);
   });
 });
+
+const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/** The folders above `dir`, nearest first, up to the root. */
+function realParentsOf(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    out.push(d);
+    if (path.dirname(d) === d) return out;
+  }
+}
 
 describe('project name', () => {
   it('normalizes the folder name', async () => {

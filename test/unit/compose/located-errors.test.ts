@@ -45,6 +45,15 @@ describe('located errors', () => {
     ]);
   });
 
+  it('a duration is read as Go reads it: -5s is one, but a compose field refuses it at its line; 30 has no unit', async () => {
+    const lines = await errorLines(['services:', '  web:', '    image: nginx', '    healthcheck: { interval: -5s, timeout: "30" }'].join('\n'));
+    expect(lines).toEqual([
+      'compose.yaml:4:44: services.web.healthcheck.timeout: invalid duration "30"',
+    ]);
+    const negative = await errorLines(['services:', '  web:', '    image: nginx', '    healthcheck: { interval: -5s }'].join('\n'));
+    expect(negative).toEqual([expect.stringMatching(/^compose\.yaml:4:\d+: .*healthcheck\.interval: invalid duration "-5s"/)]);
+  });
+
   it('accepts the keys the overlay adds', async () => {
     const p = await loadYaml(
       [

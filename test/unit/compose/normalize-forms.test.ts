@@ -1,7 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../../../src/compose/normalize/durations.js';
 import { parseShortPort, PortSyntaxError } from '../../../src/compose/normalize/ports.js';
 import { ShellSyntaxError, splitShellWords } from '../../../src/compose/normalize/shell-words.js';
 import { loadYaml, writeProject, loadIn } from './temp-project.js';
@@ -97,21 +96,6 @@ describe('environment', () => {
 });
 
 describe('healthcheck, durations, commands, build', () => {
-  it.each([
-    ['1m30s', 90_000],
-    ['500ms', 500],
-    ['1h', 3_600_000],
-    ['10s', 10_000],
-    ['1.5s', 1500],
-    ['2h3m4s5ms', 7_384_005],
-    ['30', 30_000],
-  ])('duration %s → %d ms', (text, ms) => {
-    expect(parseDurationMs(text)).toBe(ms);
-  });
-  it.each(['', 'abc', '10x', 's10', '1m 30s'])('rejects duration %j', (text) => {
-    expect(parseDurationMs(text)).toBeUndefined();
-  });
-
   it.each([
     ['redis-server --appendonly yes', ['redis-server', '--appendonly', 'yes']],
     [`sh -c 'echo "hi there"'`, ['sh', '-c', 'echo "hi there"']],

@@ -57,7 +57,8 @@ describe('ContainerWriter', () => {
     const writer = writerOn(local);
     await writer.prepare('c1');
     local.processes[0]!.kill();
-    await new Promise((r) => setTimeout(r, 50));
+    // The writer hears of the end through the same promise, and its reaction was registered first.
+    await local.processes[0]!.ended;
     await writer.sync('c1', copyA(), []);
     expect(local.opened).toHaveLength(2);
     expect(await readFile(path.join(target, 'a.txt'), 'utf8')).toBe('one\n');

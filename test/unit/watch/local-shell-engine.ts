@@ -10,7 +10,7 @@ export interface LocalShellEngine {
   archives: Buffer[];
   execs: string[][];
   /** The local processes started, to end them from a test ("the container restarted"). */
-  processes: { kill(): void }[];
+  processes: { kill(): void; ended: Promise<void> }[];
 }
 
 export function localShellEngine(opts: { streams?: boolean; wrap?: (cmd: string[]) => string[] } = {}): LocalShellEngine {
@@ -31,9 +31,9 @@ export function localShellEngine(opts: { streams?: boolean; wrap?: (cmd: string[
       out.opened.push(cmd);
       const [file, ...args] = opts.wrap ? opts.wrap(cmd) : cmd;
       const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      out.processes.push({ kill: () => void child.kill('SIGKILL') });
       child.stdin.on('error', () => undefined);
       const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      out.processes.push({ kill: () => void child.kill('SIGKILL'), ended });
       return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended, close: () => void child.stdin.end() };
     };
   }

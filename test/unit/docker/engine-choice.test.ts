@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DevstackError } from '../../src/core/errors.js';
-import { chooseEngine, contextId, describeEngineChoice } from '../../src/engine/docker/engine-choice.js';
-import { dialStdioArgs, forwardArgs } from '../../src/engine/docker/ssh-stdio.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { chooseEngine, contextId, describeEngineChoice } from '../../../src/engine/docker/engine-choice.js';
+import { dialStdioArgs, forwardArgs } from '../../../src/engine/docker/ssh-stdio.js';
 
 const CONFIG = '/home/ann/.docker';
 

@@ -3,8 +3,8 @@ import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findPortHolder, listeningInodes } from '../../src/engine/ports/host-port-check.js';
-import { defaultStateDir, parsePortMemory, PortMemory } from '../../src/engine/ports/port-memory.js';
+import { findPortHolder, listeningInodes } from '../../../src/engine/ports/host-port-check.js';
+import { defaultStateDir, parsePortMemory, PortMemory } from '../../../src/engine/ports/port-memory.js';
 
 let root: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DockerignoreMatcher, readDockerignore } from '../../src/engine/docker/dockerignore.js';
+import { DockerignoreMatcher, readDockerignore } from '../../../src/engine/docker/dockerignore.js';
 
 describe('readDockerignore', () => {
   it('drops comments and blanks, trims, cleans paths and leading slashes', () => {

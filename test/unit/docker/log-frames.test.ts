@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../src/core/engine.js';
-import { decodeLogBuffer, LogStreamDecoder, type LogDecoderOptions } from '../../src/engine/docker/log-frames.js';
+import type { LogRecord } from '../../../src/core/engine.js';
+import { decodeLogBuffer, LogStreamDecoder, type LogDecoderOptions } from '../../../src/engine/docker/log-frames.js';
 
 function frame(stream: 1 | 2, payload: Uint8Array | string): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadySpec, ServiceConfig } from '../../src/core/model.js';
+import type { ReadySpec, ServiceConfig } from '../../../src/core/model.js';
 import {
   chooseReadySpec,
   defaultProbePort,
   describeReadySpec,
   imageRepositoryBasename,
   postgresSettingsFromEnv,
-} from '../../src/core/readiness.js';
-import { service } from './probes/fake-engine.js';
+} from '../../../src/core/readiness.js';
+import { service } from '../probes/fake-engine.js';
 
 const withHealthcheck: Partial<ServiceConfig> = { healthcheck: { test: ['CMD', 'true'], disable: false } };
 

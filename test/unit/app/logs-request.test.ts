@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseTail, streamProjectLogs } from '../../src/app/logs.js';
-import type { ContainerInfo, Engine } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
-import { LABEL } from '../../src/core/labels.js';
+import { parseTail, streamProjectLogs } from '../../../src/app/logs.js';
+import type { ContainerInfo, Engine } from '../../../src/core/engine.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { LABEL } from '../../../src/core/labels.js';
 
 const container = (id: string, service: string): ContainerInfo => ({
   id, name: `demo-${service}-1`, image: 'img', status: 'running', ports: [], createdAt: 0,
@@ -17,9 +17,9 @@ const engineWith = (containers: ContainerInfo[]): Engine =>
     },
   }) as unknown as Engine;
 
-async function collect(req: Parameters<typeof streamProjectLogs>[0]) {
+async function collect({ engine, ...req }: Parameters<typeof streamProjectLogs>[0] & { engine: Engine }) {
   const out: string[] = [];
-  for await (const l of streamProjectLogs(req)) out.push(`${l.service}:${l.text}`);
+  for await (const l of streamProjectLogs(req, { engine })) out.push(`${l.service}:${l.text}`);
   return out;
 }
 

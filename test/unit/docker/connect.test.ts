@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DevstackError } from '../../src/core/errors.js';
-import { dockerodeOptions, parseDockerHost } from '../../src/engine/docker/connect.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { dockerodeOptions, parseDockerHost } from '../../../src/engine/docker/connect.js';
 
 describe('parseDockerHost', () => {
   it.each([

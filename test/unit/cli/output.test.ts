@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderError } from '../../src/cli/error-report.js';
-import { EXIT_CODE } from '../../src/cli/exit-codes.js';
-import { chooseOutputMode, colorEnabled } from '../../src/cli/output-mode.js';
-import { createPlainProgress } from '../../src/cli/progress/plain-progress.js';
-import { ComposeError, DevstackError } from '../../src/core/errors.js';
+import { renderError } from '../../../src/cli/error-report.js';
+import { EXIT_CODE } from '../../../src/cli/exit-codes.js';
+import { chooseOutputMode, colorEnabled } from '../../../src/cli/output-mode.js';
+import { createPlainProgress } from '../../../src/cli/progress/plain-progress.js';
+import { ComposeError, DevstackError } from '../../../src/core/errors.js';
 
 describe('output mode', () => {
   it.each([

@@ -1,13 +1,13 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import type { ContainerRequest } from '../../src/core/engine.js';
-import { DevstackError, HostPortTaken } from '../../src/core/errors.js';
-import { buildQuery } from '../../src/engine/docker/build-image.js';
-import { toCreateOptions, toHealthConfig, toRestartPolicy } from '../../src/engine/docker/container-request.js';
-import { inspectedPorts, listedPorts, toContainerDetails } from '../../src/engine/docker/container-state.js';
-import { engineMessage, toDevstackError } from '../../src/engine/docker/engine-errors.js';
-import { eventFilters, parseEngineEvent } from '../../src/engine/docker/engine-events.js';
-import { streamLineError } from '../../src/engine/docker/progress-stream.js';
+import type { ContainerRequest } from '../../../src/core/engine.js';
+import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
+import { buildQuery } from '../../../src/engine/docker/build-image.js';
+import { toCreateOptions, toHealthConfig, toRestartPolicy } from '../../../src/engine/docker/container-request.js';
+import { inspectedPorts, listedPorts, toContainerDetails } from '../../../src/engine/docker/container-state.js';
+import { engineMessage, toDevstackError } from '../../../src/engine/docker/engine-errors.js';
+import { eventFilters, parseEngineEvent } from '../../../src/engine/docker/engine-events.js';
+import { streamLineError } from '../../../src/engine/docker/progress-stream.js';
 
 const base: ContainerRequest = {
   name: 'shop-web-1',

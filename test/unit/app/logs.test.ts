@@ -1,10 +1,10 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { streamProjectLogs, type ServiceLogLine } from '../../src/app/logs.js';
-import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../src/cli/log-printer.js';
-import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../src/core/engine.js';
-import { DevstackError } from '../../src/core/errors.js';
-import { LABEL } from '../../src/core/labels.js';
+import { streamProjectLogs, type ServiceLogLine } from '../../../src/app/logs.js';
+import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../../src/cli/log-printer.js';
+import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../../src/core/engine.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { LABEL } from '../../../src/core/labels.js';
 
 function container(id: string, service: string, extra: Record<string, string> = {}): ContainerInfo {
   return {
@@ -49,10 +49,10 @@ describe('streamProjectLogs without follow', () => {
       seen,
     );
     const lines = await collect(
-      streamProjectLogs({
-        engine, project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, tail: 5, since: '10m',
-        timestamps: false, signal: new AbortController().signal, now: () => 1714557600_000,
-      }),
+      streamProjectLogs(
+        { project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, tail: 5, since: '10m', timestamps: false, signal: new AbortController().signal, now: () => 1714557600_000 },
+        { engine },
+      ),
     );
     expect(lines.map((l) => l.text)).toEqual(['db 1', 'web 2', 'web 3', 'db 4']);
     expect(lines[1]).toEqual({ service: 'web', container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
@@ -65,7 +65,7 @@ describe('streamProjectLogs without follow', () => {
   it('refuses an unknown service, listing the project’s services', async () => {
     const engine = fakeEngine([], {});
     const run = collect(
-      streamProjectLogs({ engine, project: 'demo', services: ['wbe'], knownServices: ['web', 'db'], follow: false, timestamps: false, signal: new AbortController().signal }),
+      streamProjectLogs({ project: 'demo', services: ['wbe'], knownServices: ['web', 'db'], follow: false, timestamps: false, signal: new AbortController().signal }, { engine }),
     );
     await expect(run).rejects.toBeInstanceOf(DevstackError);
     await expect(run).rejects.toMatchObject({ kind: 'not-found', hint: "The project's services: db, web." });
@@ -77,12 +77,21 @@ describe('log printer', () => {
   const base = { services: ['db', 'backend'], timestamps: false, prefix: true, json: false, color: true };
 
   it('pads prefixes to the longest service name, colours only on a TTY without NO_COLOR', () => {
-    const plain = lineLayout({ ...base, out: new PassThrough() });
+    const plain = lineLayout({ ...base, out: new PassThrough(), env: {} });
     expect(formatLogLine(line, plain)).toBe('db      | ready\n');
     const tty = Object.assign(new PassThrough(), { isTTY: true });
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {} }))).toBe(`\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`);
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: { NO_COLOR: '1' } }))).toBe('db      | ready\n');
     expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {}, color: false }))).toBe('db      | ready\n');
+  });
+
+  it('honours FORCE_COLOR as colorEnabled does: colour into a pipe when forced, never with --no-color or NO_COLOR', () => {
+    const pipe = new PassThrough();
+    const coloured = `\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`;
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' } }))).toBe(coloured);
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '0' } }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' }, color: false }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }))).toBe('db      | ready\n');
   });
 
   it('shows timestamps, drops the prefix, or writes JSON', () => {

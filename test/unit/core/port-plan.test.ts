@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planPorts, type PortPlanInput, type RequestedBinding } from '../../src/core/port-plan.js';
+import { planPorts, type PortPlanInput, type RequestedBinding } from '../../../src/core/port-plan.js';
 
 const holders: Record<string, string> = {
   'tcp/5437': 'held by pid 812 postgres',

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DevstackError } from '../../src/core/errors.js';
-import { createBuildContext, resolveBuildPaths } from '../../src/engine/docker/build-context.js';
+import { DevstackError } from '../../../src/core/errors.js';
+import { createBuildContext, resolveBuildPaths } from '../../../src/engine/docker/build-context.js';
 
 interface TarItem {
   type: string;
