@@ -10,7 +10,9 @@ import { commandOf } from './command.js';
 import { normalizeDevelop, stringList } from './develop.js';
 import { parseDevstackOptions } from './devstack-options.js';
 import { resolveServiceEnvironment } from './environment.js';
+import { normalizeDeployResources, normalizeHostOptions } from './host-options.js';
 import { readOrReport } from './node-errors.js';
+import { integerOf } from './units.js';
 import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
 
@@ -62,6 +64,9 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     stdinOpen: flag('stdin_open') ?? false,
     extraHosts: extraHostsOf(child(node, 'extra_hosts')),
     networks: {},
+    host: normalizeHostOptions(node, name, ctx),
+    links: stringList(child(node, 'links')),
+    externalLinks: stringList(child(node, 'external_links')),
     profiles: stringList(child(node, 'profiles')),
     devstack: read('x-devstack', parseDevstackOptions, {}),
     source: entry.keyLoc,
@@ -82,12 +87,24 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     containerName: text('container_name'),
     pullPolicy: text('pull_policy') as ServiceConfig['pullPolicy'],
     develop: read('develop', (d) => normalizeDevelop(d, ctx.projectDir, ctx.lookup), undefined),
+    deployResources: normalizeDeployResources(node, name, ctx),
+    macAddress: text('mac_address'),
+    domainname: text('domainname'),
+    platform: text('platform'),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   const dependencyLocations = new Map<string, SourceLocation>();
   config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
+  linkDependencies(node, config, dependencyLocations);
+  const networksEntry = isMap(node) ? node.entries.get('networks') : undefined;
+  if (config.networkMode !== undefined && networksEntry !== undefined) {
+    ctx.issues.push({
+      location: networksEntry.keyLoc,
+      message: `service "${name}" declares both network_mode and networks, which exclude each other; keep one`,
+    });
+  }
   config.networks = config.networkMode === undefined ? networksOf(node, name, ctx) : {};
   return { config, dependencyLocations };
 }
@@ -131,9 +148,38 @@ function networksOf(service: Node, name: string, ctx: ServiceContext): Record<st
       ctx.issues.push({ location: entry.keyLoc, message: `service "${name}" uses undefined network "${key}"` });
       continue;
     }
-    out[key] = { aliases: stringList(child(entry.value, 'aliases')) };
+    out[key] = readOrReport(ctx.issues, entry.value, ['services', name, 'networks', key], () => serviceNetworkOf(entry.value), { aliases: [] });
   }
   return out;
+}
+
+function serviceNetworkOf(node: Node): ServiceNetwork {
+  const text = (key: string): string | undefined => scalarText(child(node, key));
+  const net: ServiceNetwork = { aliases: stringList(child(node, 'aliases')) };
+  const set = <K extends keyof ServiceNetwork>(key: K, value: ServiceNetwork[K] | undefined): void => {
+    if (value !== undefined) net[key] = value;
+  };
+  set('ipv4Address', text('ipv4_address'));
+  set('ipv6Address', text('ipv6_address'));
+  set('linkLocalIps', child(node, 'link_local_ips') === undefined ? undefined : stringList(child(node, 'link_local_ips')));
+  const priority = child(node, 'priority');
+  set('priority', priority === undefined ? undefined : integerOf(priority, 'priority'));
+  set('macAddress', text('mac_address'));
+  const driverOpts = child(node, 'driver_opts');
+  set('driverOpts', driverOpts === undefined ? undefined : labelMap(driverOpts));
+  return net;
+}
+
+/** A linked service is a dependency (compose starts it first), unless depends_on already names it. */
+function linkDependencies(node: Node, config: ServiceConfig, locations: Map<string, SourceLocation>): void {
+  const links = child(node, 'links');
+  if (!isSeq(links)) return;
+  for (const item of links.items) {
+    const service = (scalarText(item) ?? '').split(':')[0]!;
+    if (service === '' || config.dependsOn[service] !== undefined) continue;
+    config.dependsOn[service] = { condition: 'service_started', required: true, restart: false };
+    locations.set(service, item.loc);
+  }
 }
 
 function extraHostsOf(node: Node | undefined): string[] {

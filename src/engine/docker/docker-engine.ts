@@ -20,11 +20,12 @@ import type {
   VolumeRequest,
 } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
+import type { IpamConfig } from '../../core/model.js';
 import { LABEL } from '../../core/labels.js';
 import { buildImage } from './build-image.js';
 import { dockerodeOptions, parseDockerHost } from './connect.js';
 import { execInContainer, type ExecOptions } from './container-exec.js';
-import { toCreateOptions } from './container-request.js';
+import { toCreateOptions, toEndpointSettings } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
 import { DockerodeClass } from './dockerode-module.js';
 import { connectionFailureReason, engineMessage, isNotFound, statusCodeOf, toDevstackError, unreachableError } from './engine-errors.js';
@@ -35,6 +36,20 @@ import { pullImage } from './pull-image.js';
 
 /** How long openEngine waits for the engine to answer a ping. */
 export const PING_LIMIT_MS = 2_000;
+
+/** compose's ipam → the Engine's IPAM (Config entries with Subnet, IPRange, Gateway, AuxiliaryAddresses). */
+export function toIpam(ipam: IpamConfig): Dockerode.IPAM {
+  return {
+    Driver: ipam.driver ?? 'default',
+    Config: ipam.config.map((c) => ({
+      ...(c.subnet ? { Subnet: c.subnet } : {}),
+      ...(c.ipRange ? { IPRange: c.ipRange } : {}),
+      ...(c.gateway ? { Gateway: c.gateway } : {}),
+      ...(c.auxAddresses ? { AuxiliaryAddresses: c.auxAddresses } : {}),
+    })),
+    ...(ipam.options ? { Options: ipam.options } : {}),
+  };
+}
 
 function projectFilter(project: string): { label: string[] } {
   return { label: [`${LABEL.project}=${project}`] };
@@ -145,6 +160,11 @@ export class DockerEngine implements Engine {
           CheckDuplicate: true,
           Labels: req.labels,
           ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+          ...(req.driverOpts !== undefined ? { Options: req.driverOpts } : {}),
+          ...(req.ipam !== undefined ? { IPAM: toIpam(req.ipam) } : {}),
+          ...(req.internal !== undefined ? { Internal: req.internal } : {}),
+          ...(req.attachable !== undefined ? { Attachable: req.attachable } : {}),
+          ...(req.enableIpv6 !== undefined ? { EnableIPv6: req.enableIpv6 } : {}),
         });
         return { created: true };
       } catch (err) {
@@ -181,6 +201,7 @@ export class DockerEngine implements Engine {
         Name: req.name,
         Labels: req.labels,
         ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+        ...(req.driverOpts !== undefined ? { DriverOpts: req.driverOpts } : {}),
       });
       return { created: true };
     });
@@ -215,7 +236,7 @@ export class DockerEngine implements Engine {
     try {
       for (const net of req.networks.slice(1)) {
         await this.call(`connect container ${req.name} to network ${net.name}`, () =>
-          this.docker.getNetwork(net.name).connect({ Container: id, EndpointConfig: { Aliases: net.aliases } }),
+          this.docker.getNetwork(net.name).connect({ Container: id, EndpointConfig: toEndpointSettings(net) }),
         );
       }
     } catch (err) {
