@@ -1,6 +1,6 @@
 // Makes a service's image present: build it (build: services), pull it, or reuse it.
 import { imageRefFor } from '../core/container-spec.js';
-import type { Engine } from '../core/engine.js';
+import type { BuildRequest, Engine } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { LABEL } from '../core/labels.js';
@@ -34,6 +34,7 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
         ...(service.build.target ? { target: service.build.target } : {}),
         labels: { ...service.build.labels, [LABEL.project]: project.name, [LABEL.service]: service.name },
         ...(service.build.noCache ? { noCache: true } : {}),
+        ...buildOptions(service),
         confineTo: project.workingDir,
       },
       { signal: req.signal },
@@ -50,4 +51,19 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
   onEvent({ type: 'service', service: service.name, phase: 'pull', detail: ref });
   await engine.pullImage(ref, { signal: req.signal });
   return ref;
+}
+
+/** The build keys past context/dockerfile/args: inline Dockerfile, RUN network, cache sources, hosts, /dev/shm, tags, platform. */
+function buildOptions(service: ServiceConfig): Partial<BuildRequest> {
+  const b = service.build!;
+  const platform = service.platform ?? b.platforms?.[0];
+  return {
+    ...(b.dockerfileInline !== undefined ? { dockerfileInline: b.dockerfileInline } : {}),
+    ...(b.network ? { network: b.network } : {}),
+    ...(b.cacheFrom ? { cacheFrom: b.cacheFrom } : {}),
+    ...(b.extraHosts ? { extraHosts: b.extraHosts } : {}),
+    ...(b.shmSize !== undefined ? { shmSize: b.shmSize } : {}),
+    ...(b.tags ? { extraTags: b.tags } : {}),
+    ...(platform ? { platform } : {}),
+  };
 }

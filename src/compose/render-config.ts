@@ -120,11 +120,17 @@ function renderWatchRule(w: WatchRule, secrets: Masker): Record<string, unknown>
 function renderBuild(b: BuildConfig, secrets: Masker): Record<string, unknown> {
   return {
     context: b.context,
-    dockerfile: b.dockerfile,
+    ...(b.dockerfileInline === undefined ? { dockerfile: b.dockerfile } : { dockerfile_inline: b.dockerfileInline }),
     ...(Object.keys(b.args).length > 0 ? { args: secrets(b.args) } : {}),
     ...(b.target === undefined ? {} : { target: b.target }),
     ...(Object.keys(b.labels).length > 0 ? { labels: b.labels } : {}),
     ...(b.noCache === undefined ? {} : { no_cache: b.noCache }),
+    ...(b.network === undefined ? {} : { network: b.network }),
+    ...(b.cacheFrom === undefined ? {} : { cache_from: b.cacheFrom }),
+    ...(b.extraHosts === undefined ? {} : { extra_hosts: b.extraHosts }),
+    ...(b.shmSize === undefined ? {} : { shm_size: String(b.shmSize) }),
+    ...(b.tags === undefined ? {} : { tags: b.tags }),
+    ...(b.platforms === undefined ? {} : { platforms: b.platforms }),
   };
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import { requireEngine } from './probes-cli-engine.js';
-import { REPO, uniqueName } from './support/real-stack.js';
+import { removeProjectObjects, REPO, uniqueName } from './support/real-stack.js';
 
 const SERVICES = ['limits', 'peer', 'pinned'] as const;
 
@@ -275,12 +275,6 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${path}: docker-compose ${JSON.stringify(a)} ≠ devstack ${JSON.stringify(b)}`];
 }
 
-function cleanup(project: string): void {
-  const label = `label=${LABEL.project}=${project}`;
-  for (const id of ids(['ps', '-aq', '--filter', label])) execFileSync('docker', ['rm', '-fv', id]);
-  for (const id of ids(['network', 'ls', '-q', '--filter', label])) execFileSync('docker', ['network', 'rm', id]);
-  for (const id of ids(['volume', 'ls', '-q', '--filter', label])) execFileSync('docker', ['volume', 'rm', id]);
-}
 
 describe('every key: devstack up creates what docker-compose 1.29 creates (docker inspect, field by field)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dsfidelity-'));
@@ -305,9 +299,9 @@ describe('every key: devstack up creates what docker-compose 1.29 creates (docke
   }, 300_000);
 
   afterAll(() => {
-    cleanup(p1);
-    cleanup(p2);
-    cleanup(external);
+    removeProjectObjects(p1);
+    removeProjectObjects(p2);
+    removeProjectObjects(external);
     rmSync(dir, { recursive: true, force: true });
   });
 

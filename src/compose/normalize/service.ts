@@ -1,11 +1,11 @@
 // One merged service node → ServiceConfig (model.ts). Every unreadable value becomes a located issue.
-import type { ComposeIssue } from '../../core/errors.js';
+import { formatLocation, type ComposeIssue } from '../../core/errors.js';
 import type { DependencyCondition, DependsOn, ServiceConfig, ServiceNetwork, SourceLocation } from '../../core/model.js';
 import type { MapEntry, Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 import { keyedAsMap } from '../merge.js';
 import type { VariableLookup } from '../interpolation.js';
-import { durationOf, labelMap, normalizeBuild, normalizeHealthcheck } from './build-and-health.js';
+import { buildWarnings, durationOf, labelMap, normalizeBuild, normalizeHealthcheck } from './build-and-health.js';
 import { commandOf } from './command.js';
 import { normalizeDevelop, stringList } from './develop.js';
 import { parseDevstackOptions } from './devstack-options.js';
@@ -95,6 +95,9 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
+  warnSubpaths(child(node, 'volumes'), name, ctx.warnings);
+  const buildNode = child(node, 'build');
+  if (buildNode !== undefined) ctx.warnings.push(...buildWarnings(buildNode, name));
   const dependencyLocations = new Map<string, SourceLocation>();
   config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
   linkDependencies(node, config, dependencyLocations);
@@ -119,6 +122,19 @@ function listOf<T>(
   const list = child(service, key);
   if (!isSeq(list)) return [];
   return list.items.flatMap((item, i) => readOrReport(ctx.issues, item, at(key, i), () => [parse(item)], []));
+}
+
+/** The engine here (API 1.41) ignores VolumeOptions.Subpath (API 1.45+): say so rather than mount the whole volume silently. */
+function warnSubpaths(volumes: Node | undefined, name: string, warnings: string[]): void {
+  if (!isSeq(volumes)) return;
+  volumes.items.forEach((item, i) => {
+    const volume = child(item, 'volume');
+    const entry = isMap(volume) ? volume.entries.get('subpath') : undefined;
+    if (entry === undefined) return;
+    warnings.push(
+      `${formatLocation(entry.keyLoc)}: services.${name}.volumes[${i}].volume.subpath needs Docker Engine API 1.45 (Engine 26) or later; an older engine mounts the whole volume`,
+    );
+  });
 }
 
 function dependsOnOf(node: Node | undefined, locations: Map<string, SourceLocation>): Record<string, DependsOn> {

@@ -16,6 +16,8 @@ export interface BuildContextRequest {
   dockerfile: string;
   /** The folder nothing sent may escape (the project folder). */
   confineTo: string;
+  /** `dockerfile_inline`: the Dockerfile's text, sent in the tar in place of a file. */
+  dockerfileInline?: string;
 }
 
 export interface BuildPaths {
@@ -29,6 +31,8 @@ export interface BuildPaths {
 
 /** Where a Dockerfile kept outside the context (but inside the project) goes in the tar. */
 const OUTSIDE_DOCKERFILE_NAME = '.devstack.Dockerfile';
+/** Where a `dockerfile_inline` goes in the tar. */
+const INLINE_DOCKERFILE_NAME = '.devstack.inline.Dockerfile';
 
 function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
@@ -55,6 +59,7 @@ async function realExisting(p: string, what: string): Promise<string> {
 export async function resolveBuildPaths(req: BuildContextRequest): Promise<BuildPaths> {
   const confineTo = path.resolve(req.confineTo);
   const contextAbs = path.resolve(confineTo, req.context);
+  if (req.dockerfileInline !== undefined) return resolveInlineBuildPaths(contextAbs, confineTo);
   const dockerfileAbs = path.resolve(contextAbs, req.dockerfile);
   if (!isInside(confineTo, contextAbs)) throw escapeError('build context', contextAbs, confineTo);
   if (!isInside(confineTo, dockerfileAbs)) throw escapeError('Dockerfile', dockerfileAbs, confineTo);
@@ -71,6 +76,14 @@ export async function resolveBuildPaths(req: BuildContextRequest): Promise<Build
     ? path.relative(contextDir, dockerfilePath).split(path.sep).join('/')
     : OUTSIDE_DOCKERFILE_NAME;
   return { contextDir, dockerfilePath, dockerfileInContext };
+}
+
+async function resolveInlineBuildPaths(contextAbs: string, confineTo: string): Promise<BuildPaths> {
+  if (!isInside(confineTo, contextAbs)) throw escapeError('build context', contextAbs, confineTo);
+  const realConfine = await realExisting(confineTo, 'project folder');
+  const contextDir = await realExisting(contextAbs, 'build context');
+  if (!isInside(realConfine, contextDir)) throw escapeError('build context', `${contextAbs} (→ ${contextDir})`, confineTo);
+  return { contextDir, dockerfilePath: '', dockerfileInContext: INLINE_DOCKERFILE_NAME };
 }
 
 async function loadMatcher(contextDir: string, dockerfileInContext: string): Promise<DockerignoreMatcher> {
@@ -171,7 +184,12 @@ export async function createBuildContext(req: BuildContextRequest): Promise<Read
       const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, realConfine, confineTo) : undefined;
       await packEntry(pack, entry, link);
     }
-    if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
+    if (req.dockerfileInline !== undefined) {
+      const text = Buffer.from(req.dockerfileInline, 'utf8');
+      await new Promise<void>((resolve, reject) =>
+        pack.entry({ name: INLINE_DOCKERFILE_NAME, mode: 0o644, size: text.length, mtime: new Date(0), uid: 0, gid: 0 }, text, (err) => (err ? reject(err) : resolve())),
+      );
+    } else if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
       const stats = await stat(paths.dockerfilePath);
       await packEntry(pack, { rel: OUTSIDE_DOCKERFILE_NAME, abs: paths.dockerfilePath, stats }, undefined);
     }

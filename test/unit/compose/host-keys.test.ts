@@ -9,6 +9,9 @@ import { containerSpecFor } from '../../../src/core/container-spec.js';
 import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { toCreateOptions } from '../../../src/engine/docker/container-request.js';
 import { toIpam } from '../../../src/engine/docker/docker-engine.js';
+import { buildQuery } from '../../../src/engine/docker/build-image.js';
+import { createBuildContext, resolveBuildPaths } from '../../../src/engine/docker/build-context.js';
+import tarStream from 'tar-stream';
 import { loadYaml } from './temp-project.js';
 
 const MiB = 1024 * 1024;
@@ -358,5 +361,63 @@ describe('config and the config hash', () => {
     expect(hash('image: x\nshm_size: 64m\nulimits: {nofile: 1024}')).not.toBe(base);
     expect(hash('image: x\nshm_size: 64m\ndeploy: {resources: {limits: {memory: 1g}}}')).not.toBe(base);
     expect(hash('image: x\nshm_size: 64m\nnetworks: {default: {ipv4_address: 10.0.0.5}}')).not.toBe(base);
+  });
+});
+
+describe('build keys', () => {
+  it('dockerfile_inline is kept (not turned into dockerfile: Dockerfile), sent in the context, and printed by config', async () => {
+    const project = await loadYaml('services:\n  s:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM scratch\n        LABEL a=b\n');
+    const build = project.services.s!.build!;
+    expect(build.dockerfileInline).toBe('FROM scratch\nLABEL a=b\n');
+    const rendered = (renderComposeConfig(project, { showSecrets: false }).services as Record<string, { build: Record<string, unknown> }>).s!.build;
+    expect(rendered.dockerfile_inline).toBe('FROM scratch\nLABEL a=b\n');
+    expect(rendered.dockerfile).toBeUndefined();
+    const paths = await resolveBuildPaths({ context: build.context, dockerfile: build.dockerfile, dockerfileInline: build.dockerfileInline!, confineTo: project.workingDir });
+    const names: Record<string, string> = {};
+    const extract = tarStream.extract();
+    (await createBuildContext({ context: build.context, dockerfile: build.dockerfile, dockerfileInline: build.dockerfileInline!, confineTo: project.workingDir })).pipe(
+      extract as unknown as NodeJS.WritableStream,
+    );
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      names[entry.header.name] = Buffer.concat(chunks).toString();
+    }
+    expect(names[paths.dockerfileInContext]).toBe('FROM scratch\nLABEL a=b\n');
+  });
+
+  it('network, cache_from, extra_hosts (both forms), shm_size, tags and the platform reach the /build query', async () => {
+    const project = await loadYaml(
+      'services:\n  s:\n    platform: linux/amd64\n    build:\n      context: .\n      network: host\n      cache_from: [app:cache]\n      extra_hosts: ["db=10.0.0.2", "cache:10.0.0.3"]\n      shm_size: 256m\n      tags: [app:dev, app:latest]\n      target: dev\n',
+    );
+    const b = project.services.s!.build!;
+    expect(b).toMatchObject({ network: 'host', cacheFrom: ['app:cache'], extraHosts: ['db:10.0.0.2', 'cache:10.0.0.3'], shmSize: 256 * MiB, tags: ['app:dev', 'app:latest'], target: 'dev' });
+    const query = buildQuery(
+      { context: b.context, dockerfile: b.dockerfile, tag: 'demo-s', args: {}, labels: {}, network: b.network!, cacheFrom: b.cacheFrom!, extraHosts: b.extraHosts!, shmSize: b.shmSize!, extraTags: b.tags!, platform: 'linux/amd64', confineTo: '/p' },
+      'Dockerfile',
+    );
+    expect(query).toMatchObject({
+      t: ['demo-s', 'app:dev', 'app:latest'],
+      networkmode: 'host',
+      cachefrom: '["app:cache"]',
+      extrahosts: 'db:10.0.0.2,cache:10.0.0.3',
+      shmsize: 256 * MiB,
+      platform: 'linux/amd64',
+    });
+  });
+
+  it('build keys the classic builder cannot apply get one located warning each', () => {
+    const { ctx } = serviceOf('build:\n  context: .\n  ssh: [default]\n  secrets: [token]\n  platforms: [linux/amd64, linux/arm64]');
+    expect(ctx.warnings).toEqual([
+      expect.stringMatching(/^\/p\/compose\.yaml:5:7: services\.s\.build\.ssh is not applied: .*BuildKit/),
+      expect.stringMatching(/^\/p\/compose\.yaml:6:7: services\.s\.build\.secrets is not applied: .*BuildKit/),
+      expect.stringMatching(/^\/p\/compose\.yaml:7:7: services\.s\.build\.platforms: .*first only/),
+    ]);
+  });
+
+  it('volume.subpath is applied, and named in a warning for engines older than API 1.45', () => {
+    const { config, ctx } = serviceOf('image: x\nvolumes: [{type: volume, source: data, target: /d, volume: {subpath: sub}}]');
+    expect(config.volumes[0]).toMatchObject({ subpath: 'sub' });
+    expect(ctx.warnings).toEqual([expect.stringMatching(/^\/p\/compose\.yaml:\d+:\d+: services\.s\.volumes\[0\]\.volume\.subpath needs Docker Engine API 1\.45/)]);
   });
 });
