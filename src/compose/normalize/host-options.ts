@@ -24,6 +24,12 @@ const NOT_APPLIED: Record<string, string> = {
   credential_spec: 'a Windows-only setting',
   volumes_from: 'devstack does not share volumes between containers; declare the volume on each service',
   volume_driver: 'devstack does not set a default volume driver; set `driver` on the top-level volume',
+  annotations: 'container annotations need Engine API 1.43; devstack does not send them',
+  use_api_socket: 'devstack does not mount the engine socket into containers',
+  post_start: 'lifecycle hooks are not run by devstack',
+  pre_stop: 'lifecycle hooks are not run by devstack',
+  models: 'devstack does not provide AI models',
+  provider: 'devstack does not run provider services',
 };
 
 type Reader = <T>(key: string, fn: (n: Node) => T) => T | undefined;

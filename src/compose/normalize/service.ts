@@ -165,8 +165,22 @@ function networksOf(service: Node, name: string, ctx: ServiceContext): Record<st
       continue;
     }
     out[key] = readOrReport(ctx.issues, entry.value, ['services', name, 'networks', key], () => serviceNetworkOf(entry.value), { aliases: [] });
+    warnEndpointKeys(entry.value, name, key, ctx.warnings);
   }
   return out;
+}
+
+/** Endpoint keys of a service network that devstack does not send (they need Engine API 1.48+). */
+const ENDPOINT_KEYS_NOT_APPLIED = ['gw_priority', 'interface_name'];
+
+function warnEndpointKeys(node: Node, service: string, network: string, warnings: string[]): void {
+  if (!isMap(node)) return;
+  for (const key of ENDPOINT_KEYS_NOT_APPLIED) {
+    const entry = node.entries.get(key);
+    if (entry !== undefined) {
+      warnings.push(`${formatLocation(entry.keyLoc)}: services.${service}.networks.${network}.${key} is not applied: it needs Docker Engine API 1.48 or later, which devstack does not target`);
+    }
+  }
 }
 
 function serviceNetworkOf(node: Node): ServiceNetwork {

@@ -231,6 +231,19 @@ describe('deploy.resources', () => {
   });
 });
 
+describe('keys the current spec has and devstack does not send', () => {
+  it('annotations, hooks, use_api_socket and the newer endpoint keys are each named in one located warning', () => {
+    const { ctx } = serviceOf('image: x\nannotations: {a: b}\npost_start: [{command: [x]}]\nuse_api_socket: true\nnetworks:\n  back: {gw_priority: 1, interface_name: eth7}');
+    expect(ctx.warnings).toEqual([
+      expect.stringMatching(/^\/p\/compose\.yaml:4:5: services\.s\.annotations is not applied: /),
+      expect.stringMatching(/^\/p\/compose\.yaml:6:5: services\.s\.use_api_socket is not applied: /),
+      expect.stringMatching(/^\/p\/compose\.yaml:5:5: services\.s\.post_start is not applied: /),
+      expect.stringMatching(/^\/p\/compose\.yaml:8:14: services\.s\.networks\.back\.gw_priority is not applied: /),
+      expect.stringMatching(/^\/p\/compose\.yaml:8:30: services\.s\.networks\.back\.interface_name is not applied: /),
+    ]);
+  });
+});
+
 describe('links, networks and mounts', () => {
   it('links name the linked container three ways (as compose does) and make it a dependency; external_links as written', () => {
     const { config } = serviceOf('image: x\nlinks: ["db:database", cache]\nexternal_links: ["redis_1", "project_db_1:mysql"]');
