@@ -75,6 +75,7 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('pull_policy', s.pullPolicy);
   set('links', s.links && s.links.length > 0 ? s.links : undefined);
   set('external_links', s.externalLinks && s.externalLinks.length > 0 ? s.externalLinks : undefined);
+  set('volumes_from', s.volumesFrom && s.volumesFrom.length > 0 ? s.volumesFrom : undefined);
   set('mac_address', s.macAddress);
   set('domainname', s.domainname);
   set('platform', s.platform);

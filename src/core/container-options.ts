@@ -15,6 +15,8 @@ export function containerHostOptions(project: Project, service: ServiceConfig, c
   if (reservations && reservations.devices.length > 0) host.deviceRequests = reservations.devices;
   const links = legacyLinks(project, service, containerNameOf);
   if (links.length > 0) host.links = links;
+  const volumesFrom = (service.volumesFrom ?? []).map((entry) => volumesFromContainer(entry, containerNameOf));
+  if (volumesFrom.length > 0) host.volumesFrom = volumesFrom;
   return Object.keys(host).length > 0 ? host : undefined;
 }
 
@@ -34,6 +36,13 @@ function legacyLinks(project: Project, service: ServiceConfig, containerNameOf: 
     out.push(`${container}:${alias ?? container}`);
   }
   return [...new Set(out)];
+}
+
+/** "service[:mode]" → "<its container>[:mode]"; "container:name[:mode]" → "name[:mode]". */
+function volumesFromContainer(entry: string, containerNameOf: (service: string) => string): string {
+  if (entry.startsWith('container:')) return entry.slice('container:'.length);
+  const [service, mode] = splitOnce(entry);
+  return mode === undefined ? containerNameOf(service) : `${containerNameOf(service)}:${mode}`;
 }
 
 function splitOnce(text: string): [string, string | undefined] {

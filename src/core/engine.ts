@@ -89,6 +89,8 @@ export interface ContainerHostOptions extends HostOptions {
   deviceRequests?: DeviceRequest[];
   /** Legacy links, "container:alias". */
   links?: string[];
+  /** Containers whose volumes this one mounts, "name[:ro|rw]". */
+  volumesFrom?: string[];
 }
 
 export interface ContainerHealthcheck {

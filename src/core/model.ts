@@ -72,6 +72,8 @@ export interface ServiceConfig {
   /** `links` ("service[:alias]") and `external_links` ("container[:alias]"). */
   links?: string[];
   externalLinks?: string[];
+  /** `volumes_from`: "service[:ro|rw]" or "container:name[:ro|rw]". */
+  volumesFrom?: string[];
   /** The service-level `mac_address` (Config.MacAddress). */
   macAddress?: string;
   domainname?: string;

@@ -79,6 +79,7 @@ services:
     hostname: peer
     links: ["limits:lim"]
     external_links: ["EXTERNAL:ext"]
+    volumes_from: ["pinned:ro"]
     deploy:
       resources:
         limits: {cpus: "0.25", memory: 128m}
@@ -248,10 +249,15 @@ function volumeView(raw: Record<string, unknown>): Record<string, unknown> {
 function snapshot(project: string, external: string): Snapshot {
   const label = `label=${LABEL.project}=${project}`;
   const out: Snapshot = { containers: {}, networks: {}, volumes: {} };
-  for (const id of ids(['ps', '-aq', '--filter', label])) {
-    const raw = inspect('container', id);
+  const raws = ids(['ps', '-aq', '--filter', label]).map((id) => inspect('container', id));
+  // 1.29 names a volumes_from container by id, devstack by name: both become the name
+  const byId = (value: unknown): unknown =>
+    JSON.parse(raws.reduce((text, r) => text.replaceAll(String(r.Id), String(r.Name).slice(1)), JSON.stringify(value)));
+  for (const raw of raws) {
     const service = (raw.Config as { Labels: Record<string, string> }).Labels[LABEL.service]!;
-    out.containers[service] = neutralNames(containerView(raw), project, external) as Record<string, unknown>;
+    const view = containerView(raw);
+    view.HostConfig = byId(view.HostConfig);
+    out.containers[service] = neutralNames(view, project, external) as Record<string, unknown>;
   }
   for (const id of ids(['network', 'ls', '-q', '--filter', label])) {
     const view = neutralNames(networkView(inspect('network', id)), project, external) as Record<string, unknown>;
@@ -330,7 +336,11 @@ describe('every key: devstack up creates what docker-compose 1.29 creates (docke
       { Name: 'nofile', Hard: 2048, Soft: 1024 },
       { Name: 'nproc', Hard: 512, Soft: 512 },
     ]);
-    expect((devstack.containers.peer!.HostConfig as Record<string, unknown>).NanoCpus).toBe(250_000_000);
+    const peer = devstack.containers.peer!.HostConfig as Record<string, unknown>;
+    expect(peer.NanoCpus).toBe(250_000_000);
+    expect(peer.VolumesFrom).toEqual(['<P>-pinned-1:ro']);
+    // on a user-defined network the engine keeps links on the endpoint
+    expect((devstack.containers.peer!.Networks as Record<string, { Links: string[] }>)['<P>_default']!.Links).toContain('<P>-limits-1:lim');
     expect((devstack.networks['<P>_back']!.IPAM as { Config: unknown[] }).Config).toHaveLength(1);
   });
 });

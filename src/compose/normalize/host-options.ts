@@ -22,7 +22,6 @@ const NOT_APPLIED: Record<string, string> = {
   cpu_percent: 'a Windows-only setting',
   isolation: 'a Windows-only setting',
   credential_spec: 'a Windows-only setting',
-  volumes_from: 'devstack does not share volumes between containers; declare the volume on each service',
   volume_driver: 'devstack does not set a default volume driver; set `driver` on the top-level volume',
   annotations: 'container annotations need Engine API 1.43; devstack does not send them',
   use_api_socket: 'devstack does not mount the engine socket into containers',

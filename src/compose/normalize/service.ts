@@ -67,6 +67,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     host: normalizeHostOptions(node, name, ctx),
     links: stringList(child(node, 'links')),
     externalLinks: stringList(child(node, 'external_links')),
+    volumesFrom: stringList(child(node, 'volumes_from')),
     profiles: stringList(child(node, 'profiles')),
     devstack: read('x-devstack', parseDevstackOptions, {}),
     source: entry.keyLoc,
@@ -200,15 +201,20 @@ function serviceNetworkOf(node: Node): ServiceNetwork {
   return net;
 }
 
-/** A linked service is a dependency (compose starts it first), unless depends_on already names it. */
+/**
+ * A linked service, or one whose volumes are used (`volumes_from: [service]`), is a dependency (compose creates
+ * it first), unless depends_on already names it.
+ */
 function linkDependencies(node: Node, config: ServiceConfig, locations: Map<string, SourceLocation>): void {
-  const links = child(node, 'links');
-  if (!isSeq(links)) return;
-  for (const item of links.items) {
-    const service = (scalarText(item) ?? '').split(':')[0]!;
-    if (service === '' || config.dependsOn[service] !== undefined) continue;
-    config.dependsOn[service] = { condition: 'service_started', required: true, restart: false };
-    locations.set(service, item.loc);
+  for (const key of ['links', 'volumes_from']) {
+    const list = child(node, key);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const service = (scalarText(item) ?? '').split(':')[0]!;
+      if (service === '' || service === 'container' || config.dependsOn[service] !== undefined) continue;
+      config.dependsOn[service] = { condition: 'service_started', required: true, restart: false };
+      locations.set(service, item.loc);
+    }
   }
 }
 

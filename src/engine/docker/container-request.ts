@@ -129,6 +129,7 @@ export function toHostConfigOptions(h: ContainerHostOptions): Record<string, unk
   set('UsernsMode', h.usernsMode);
   set('Runtime', h.runtime);
   set('Links', h.links);
+  set('VolumesFrom', h.volumesFrom);
   return out;
 }
 

@@ -221,12 +221,11 @@ describe('deploy.resources', () => {
   });
 
   it('deploy.restart_policy and Windows-only or unsupported keys get one located warning each, naming the key', () => {
-    const { ctx } = serviceOf('image: x\ngpus: all\ncpu_count: 2\nvolumes_from: [other]\ndeploy:\n  restart_policy: {condition: on-failure}');
+    const { ctx } = serviceOf('image: x\ngpus: all\ncpu_count: 2\ndeploy:\n  restart_policy: {condition: on-failure}');
     expect(ctx.warnings).toEqual([
       expect.stringMatching(/^\/p\/compose\.yaml:4:5: services\.s\.gpus is not applied: /),
       expect.stringMatching(/^\/p\/compose\.yaml:5:5: services\.s\.cpu_count is not applied: /),
-      expect.stringMatching(/^\/p\/compose\.yaml:6:5: services\.s\.volumes_from is not applied: /),
-      expect.stringMatching(/^\/p\/compose\.yaml:8:7: services\.s\.deploy\.restart_policy is not applied: /),
+      expect.stringMatching(/^\/p\/compose\.yaml:7:7: services\.s\.deploy\.restart_policy is not applied: /),
     ]);
   });
 });
@@ -253,6 +252,14 @@ describe('links, networks and mounts', () => {
     const links = ['demo-db-1:database', 'demo-db-1:db-1', 'demo-db-1:demo-db-1', 'my-cache:cache', 'my-cache:cache-1', 'my-cache:demo-cache-1', 'redis_1:redis_1', 'project_db_1:mysql'];
     expect(body.HostConfig?.Links).toEqual(links);
     expect(body.NetworkingConfig?.EndpointsConfig?.demo_default?.Links).toEqual(links);
+  });
+
+  it("volumes_from names the service's container (a dependency) or the container given, with its mode", () => {
+    const { config } = serviceOf('image: x\nvolumes_from: ["db:ro", "container:legacy", "container:other:rw"]');
+    expect(config.dependsOn).toMatchObject({ db: { condition: 'service_started' } });
+    expect(Object.keys(config.dependsOn)).toEqual(['db']);
+    const db = { ...serviceOf('image: x').config, name: 'db' };
+    expect(createBody(config, [db]).HostConfig?.VolumesFrom).toEqual(['demo-db-1:ro', 'legacy', 'other:rw']);
   });
 
   it('the highest-priority network is the one created with; endpoint IPs, link-local IPs, MAC and driver options go with it', () => {
