@@ -36,6 +36,7 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
     return linked ? containerNameFor(project.name, linked) : `${project.name}-${name}-1`;
   });
   const networks = containerNetworks(project, service, host?.links);
+  const networkMode = sharedNetworkMode(project, service.networkMode);
   const macAddress = service.macAddress ?? networks[0]?.macAddress;
   const hc = service.healthcheck;
   return {
@@ -70,7 +71,7 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
     ...(service.restart ? { restartPolicy: service.restart } : {}),
     extraHosts: service.extraHosts,
     networks,
-    ...(service.networkMode ? { networkMode: service.networkMode } : {}),
+    ...(networkMode ? { networkMode } : {}),
     ports: input.ports,
     exposedPorts: service.expose.map((e) => {
       const [port, protocol] = e.split('/');
@@ -94,6 +95,14 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
         }
       : {}),
   };
+}
+
+/** `network_mode: service:NAME` joins that service's container (`container:<its name>`), as compose resolves it. */
+function sharedNetworkMode(project: Project, mode: string | undefined): string | undefined {
+  if (!mode?.startsWith('service:')) return mode;
+  const name = mode.slice('service:'.length);
+  const shared = project.services[name];
+  return `container:${shared ? containerNameFor(project.name, shared) : `${project.name}-${name}-1`}`;
 }
 
 /**

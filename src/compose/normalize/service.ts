@@ -102,6 +102,11 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
   const dependencyLocations = new Map<string, SourceLocation>();
   config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
   linkDependencies(node, config, dependencyLocations);
+  const sharedNetwork = config.networkMode?.startsWith('service:') ? config.networkMode.slice('service:'.length) : undefined;
+  if (sharedNetwork !== undefined && config.dependsOn[sharedNetwork] === undefined) {
+    config.dependsOn[sharedNetwork] = { condition: 'service_started', required: true, restart: false };
+    dependencyLocations.set(sharedNetwork, child(node, 'network_mode')!.loc);
+  }
   const networksEntry = isMap(node) ? node.entries.get('networks') : undefined;
   if (config.networkMode !== undefined && networksEntry !== undefined) {
     ctx.issues.push({

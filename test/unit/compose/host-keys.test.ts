@@ -296,6 +296,13 @@ describe('links, networks and mounts', () => {
     expect(containerSpecFor({ project: projectWith(config), service: config, ports: [] }).request.networks.map((n) => n.name)).toEqual(['demo_back', 'demo_front']);
   });
 
+  it("network_mode service:NAME joins that service's container and depends on it", () => {
+    const { config } = serviceOf('image: x\nnetwork_mode: service:vpn');
+    expect(config.dependsOn).toMatchObject({ vpn: { condition: 'service_started' } });
+    const vpn = { ...serviceOf('image: x').config, name: 'vpn' };
+    expect(createBody(config, [vpn]).HostConfig?.NetworkMode).toBe('container:demo-vpn-1');
+  });
+
   it('network_mode together with networks is refused at the networks key', () => {
     const { ctx } = serviceOf('image: x\nnetwork_mode: host\nnetworks: [back]');
     expect(ctx.issues).toEqual([{ location: { file: '/p/compose.yaml', line: 5, col: 5 }, message: expect.stringContaining('both network_mode and networks') }]);
