@@ -10,6 +10,7 @@ import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { toCreateOptions } from '../../../src/engine/docker/container-request.js';
 import { toIpam } from '../../../src/engine/docker/docker-engine.js';
 import { buildQuery } from '../../../src/engine/docker/build-image.js';
+import { readBuildContextFacts } from '../../../src/engine/docker/build-context-facts.js';
 import { createBuildContext, resolveBuildPaths } from '../../../src/engine/docker/build-context.js';
 import tarStream from 'tar-stream';
 import { loadYaml } from './temp-project.js';
@@ -446,5 +447,14 @@ describe('build keys', () => {
     const { config, ctx } = serviceOf('image: x\nvolumes: [{type: volume, source: data, target: /d, volume: {subpath: sub}}]');
     expect(config.volumes[0]).toMatchObject({ subpath: 'sub' });
     expect(ctx.warnings).toEqual([expect.stringMatching(/^\/p\/compose\.yaml:\d+:\d+: services\.s\.volumes\[0\]\.volume\.subpath needs Docker Engine API 1\.45/)]);
+  });
+});
+
+describe('doctor reads a dockerfile_inline as the Dockerfile', () => {
+  it('gives its text, not "Dockerfile does not exist"', async () => {
+    const project = await loadYaml('services:\n  s:\n    build:\n      context: .\n      dockerfile_inline: "FROM scratch\\n"\n');
+    const facts = await readBuildContextFacts(project.services.s!);
+    expect(facts.dockerfileText).toBe('FROM scratch\n');
+    expect(facts.dockerfile).toContain('(dockerfile_inline)');
   });
 });
