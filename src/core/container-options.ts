@@ -3,7 +3,10 @@
 import type { ContainerHostOptions, ContainerMount, ContainerNetwork } from './engine.js';
 import type { Project, ServiceConfig, VolumeMount } from './model.js';
 
-/** HostOptions with deploy.resources laid over (limits win, as in compose) and links resolved; undefined when empty. */
+/**
+ * HostOptions with deploy.resources laid over (limits win, as in compose), links and volumes_from resolved, and
+ * `ipc`/`pid: service:NAME` turned into `container:<its container>`; undefined when empty.
+ */
 export function containerHostOptions(project: Project, service: ServiceConfig, containerNameOf: (service: string) => string): ContainerHostOptions | undefined {
   const host: ContainerHostOptions = { ...service.host };
   const limits = service.deployResources?.limits;
@@ -13,6 +16,8 @@ export function containerHostOptions(project: Project, service: ServiceConfig, c
   if (limits?.pids !== undefined && limits.pids > 0) host.pidsLimit = limits.pids;
   if (reservations?.memory !== undefined) host.memReservation = reservations.memory;
   if (reservations && reservations.devices.length > 0) host.deviceRequests = reservations.devices;
+  if (host.ipc?.startsWith('service:')) host.ipc = `container:${containerNameOf(host.ipc.slice('service:'.length))}`;
+  if (host.pid?.startsWith('service:')) host.pid = `container:${containerNameOf(host.pid.slice('service:'.length))}`;
   const links = legacyLinks(project, service, containerNameOf);
   if (links.length > 0) host.links = links;
   const volumesFrom = (service.volumesFrom ?? []).map((entry) => volumesFromContainer(entry, containerNameOf));

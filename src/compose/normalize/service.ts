@@ -102,10 +102,12 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
   const dependencyLocations = new Map<string, SourceLocation>();
   config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
   linkDependencies(node, config, dependencyLocations);
-  const sharedNetwork = config.networkMode?.startsWith('service:') ? config.networkMode.slice('service:'.length) : undefined;
-  if (sharedNetwork !== undefined && config.dependsOn[sharedNetwork] === undefined) {
-    config.dependsOn[sharedNetwork] = { condition: 'service_started', required: true, restart: false };
-    dependencyLocations.set(sharedNetwork, child(node, 'network_mode')!.loc);
+  for (const key of ['network_mode', 'ipc', 'pid']) {
+    // joining another service's namespace needs its container first
+    const shared = scalarText(child(node, key))?.match(/^service:(.+)$/)?.[1];
+    if (shared === undefined || config.dependsOn[shared] !== undefined) continue;
+    config.dependsOn[shared] = { condition: 'service_started', required: true, restart: false };
+    dependencyLocations.set(shared, child(node, key)!.loc);
   }
   const networksEntry = isMap(node) ? node.entries.get('networks') : undefined;
   if (config.networkMode !== undefined && networksEntry !== undefined) {

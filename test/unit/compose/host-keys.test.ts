@@ -297,11 +297,14 @@ describe('links, networks and mounts', () => {
     expect(containerSpecFor({ project: projectWith(config), service: config, ports: [] }).request.networks.map((n) => n.name)).toEqual(['demo_back', 'demo_front']);
   });
 
-  it("network_mode service:NAME joins that service's container and depends on it", () => {
+  it("network_mode, ipc and pid service:NAME join that service's container and depend on it", () => {
     const { config } = serviceOf('image: x\nnetwork_mode: service:vpn');
     expect(config.dependsOn).toMatchObject({ vpn: { condition: 'service_started' } });
     const vpn = { ...serviceOf('image: x').config, name: 'vpn' };
     expect(createBody(config, [vpn]).HostConfig?.NetworkMode).toBe('container:demo-vpn-1');
+    const { config: sharing } = serviceOf('image: x\nipc: service:vpn\npid: "service:vpn"');
+    expect(sharing.dependsOn).toMatchObject({ vpn: { condition: 'service_started' } });
+    expect(createBody(sharing, [vpn]).HostConfig).toMatchObject({ IpcMode: 'container:demo-vpn-1', PidMode: 'container:demo-vpn-1' });
   });
 
   it('network_mode together with networks is refused at the networks key', () => {
