@@ -1,7 +1,7 @@
 // Real engine, devstack alone: what the docker-compose 1.29 oracle (compose-fidelity.test.ts) cannot show —
 // a changed key recreates the container (config hash), the build keys reach the classic builder, and the keys
 // 1.29 predates land in `docker inspect` with the values compose v2 would send.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,24 @@ services:
     const second = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL.project}=${project}`], { encoding: 'utf8' }).trim();
     expect(second).not.toBe(first);
     expect(inspect(second).HostConfig.ShmSize).toBe(128 * MiB);
+  });
+});
+
+describe('a key devstack cannot apply', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dswarn-'));
+  const project = uniqueName('dswarn');
+  afterAll(() => {
+    removeProjectObjects(project);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is named once by up, at its file:line:col, and the stack still comes up', () => {
+    requireEngine();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: redis:7-alpine\n    command: ["sleep", "infinity"]\n    cpu_count: 2\n');
+    const run = spawnSync(join(REPO, 'bin/devstack'), ['up', '-p', project], { cwd: dir, encoding: 'utf8', env: { ...process.env, COMPOSE_PROJECT_NAME: undefined } });
+    expect(run.status).toBe(0);
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('cpu_count'));
+    expect(warnings).toEqual([`warning: ${join(dir, 'compose.yaml')}:5:5: services.app.cpu_count is not applied: a Windows-only setting`]);
   });
 });
 
