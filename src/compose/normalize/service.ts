@@ -175,7 +175,20 @@ function networksOf(service: Node, name: string, ctx: ServiceContext): Record<st
     out[key] = readOrReport(ctx.issues, entry.value, ['services', name, 'networks', key], () => serviceNetworkOf(entry.value), { aliases: [] });
     warnEndpointKeys(entry.value, name, key, ctx.warnings);
   }
+  warnSecondaryMacAddresses(asMap, out, name, ctx.warnings);
   return out;
+}
+
+/** Before Engine API 1.44 a container has one MAC address, its primary network's; others are dropped by the engine. */
+function warnSecondaryMacAddresses(node: Node, networks: Record<string, ServiceNetwork>, service: string, warnings: string[]): void {
+  const [, ...secondary] = Object.keys(networks).sort((a, b) => (networks[b]!.priority ?? 0) - (networks[a]!.priority ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const key of secondary) {
+    const network = isMap(node) ? node.entries.get(key)?.value : undefined;
+    const mac = isMap(network) ? network.entries.get('mac_address') : undefined;
+    if (mac === undefined) continue;
+    const at = mac.keyLoc;
+    warnings.push(`${formatLocation(at)}: services.${service}.networks.${key}.mac_address needs Docker Engine API 1.44 or later on a network other than the first; an older engine ignores it`);
+  }
 }
 
 /** Endpoint keys of a service network that devstack does not send (they need Engine API 1.48+). */

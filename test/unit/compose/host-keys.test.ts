@@ -292,6 +292,11 @@ describe('links, networks and mounts', () => {
     });
   });
 
+  it('a mac_address on a network other than the first is named in a warning (engines before API 1.44 ignore it)', () => {
+    const { ctx } = serviceOf('image: x\nnetworks:\n  back: {mac_address: 02:42:ac:11:00:02}\n  front: {mac_address: 02:42:ac:11:00:03}');
+    expect(ctx.warnings).toEqual([expect.stringMatching(/^\/p\/compose\.yaml:6:15: services\.s\.networks\.front\.mac_address needs Docker Engine API 1\.44/)]);
+  });
+
   it('without priorities the networks go in key order, as compose sorts them', () => {
     const { config } = serviceOf('image: x\nnetworks: [front, back]');
     expect(containerSpecFor({ project: projectWith(config), service: config, ports: [] }).request.networks.map((n) => n.name)).toEqual(['demo_back', 'demo_front']);
