@@ -1,6 +1,8 @@
 // The service keys that become the container's HostConfig (limits, isolation, devices, DNS, logging),
 // read into Engine API units; `deploy.resources`; and the keys devstack cannot apply, each named in a
 // located warning.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatLocation, type ComposeIssue } from '../../core/errors.js';
 import type { BlkioConfig, DeployResources, DeviceMapping, DeviceRequest, HostOptions, ThrottleDevice } from '../../core/model.js';
 import type { MapNode, Node } from '../node.js';
@@ -11,6 +13,8 @@ import { readOrReport, ValueError } from './node-errors.js';
 import { bytesOf, decimalOf, integerOf, microsecondsOf } from './units.js';
 
 export interface HostOptionsContext {
+  /** Where a relative seccomp profile path is read from. */
+  projectDir: string;
   issues: ComposeIssue[];
   warnings: string[];
 }
@@ -83,7 +87,7 @@ export function normalizeHostOptions(service: Node, name: string, ctx: HostOptio
     cgroup: text('cgroup'),
     uts: text('uts'),
     readOnly: flag('read_only'),
-    securityOpt: list('security_opt'),
+    securityOpt: read('security_opt', (n) => stringList(n).map((o) => withSeccompProfile(o, ctx.projectDir))),
     storageOpt: dict('storage_opt'),
     usernsMode: text('userns_mode'),
     runtime: text('runtime'),
@@ -91,6 +95,24 @@ export function normalizeHostOptions(service: Node, name: string, ctx: HostOptio
   for (const key of Object.keys(host) as (keyof HostOptions)[]) if (host[key] === undefined) delete host[key];
   warnNotApplied(service, name, ctx.warnings);
   return host;
+}
+
+/** `seccomp=./profile.json` (or `seccomp:`) → the profile's JSON itself, compacted, as docker compose sends it. */
+function withSeccompProfile(option: string, projectDir: string): string {
+  const match = /^seccomp[=:](.+)$/.exec(option);
+  if (!match || match[1] === 'unconfined' || match[1] === 'builtin') return option;
+  const file = path.resolve(projectDir, match[1]!);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ValueError(`security_opt: seccomp profile ${file} cannot be read`);
+  }
+  try {
+    return `seccomp=${JSON.stringify(JSON.parse(text))}`;
+  } catch {
+    throw new ValueError(`security_opt: seccomp profile ${file} is not JSON`);
+  }
 }
 
 function warnNotApplied(service: Node, name: string, warnings: string[]): void {

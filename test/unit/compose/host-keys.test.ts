@@ -176,6 +176,15 @@ describe('service host keys → HostConfig', () => {
     expect(h).toMatchObject({ ReadonlyRootfs: true, SecurityOpt: ['label=user:USER'], MaskedPaths: [], ReadonlyPaths: [], StorageOpt: { size: '1G' }, Runtime: 'runc' });
   });
 
+  it('a seccomp profile file is sent as its compacted JSON (as compose does); an unreadable one is a located error', async () => {
+    const project = await loadYaml('services:\n  s:\n    image: x\n    security_opt: ["seccomp=./seccomp.json", "seccomp=unconfined"]\n', {}, {
+      'seccomp.json': '{\n  "defaultAction": "SCMP_ACT_ALLOW"\n}\n',
+    });
+    expect(project.services.s!.host!.securityOpt).toEqual(['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}', 'seccomp=unconfined']);
+    const { ctx } = serviceOf('image: x\nsecurity_opt: ["seccomp:missing.json"]');
+    expect(ctx.issues).toEqual([{ location: { file: '/p/compose.yaml', line: 4, col: 19 }, message: expect.stringContaining('seccomp profile /p/missing.json cannot be read') }]);
+  });
+
   it('domainname, mac_address and platform go to Config and the create query', () => {
     const { config } = serviceOf('image: x\ndomainname: foo.example\nmac_address: 02:42:ac:11:65:43\nplatform: linux/amd64');
     const body = createBody(config) as Record<string, unknown>;
