@@ -1,6 +1,6 @@
 // Makes a service's image present: build it (build: services), pull it, or reuse it.
 import { imageRefFor } from '../core/container-spec.js';
-import type { Engine } from '../core/engine.js';
+import type { BuildRequest, Engine } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { LABEL } from '../core/labels.js';
@@ -34,6 +34,7 @@ export async function ensureServiceImage(req: ImageRequest): Promise<string> {
         ...(service.build.target ? { target: service.build.target } : {}),
         labels: { ...service.build.labels, [LABEL.project]: project.name, [LABEL.service]: service.name },
         ...(service.build.noCache ? { noCache: true } : {}),
+        ...buildOptions(service),
       },
       { signal: req.signal },
     ));
@@ -59,4 +60,19 @@ async function locatedAt<T>(service: ServiceConfig, work: Promise<T>): Promise<T
     if (!isDevstackError(e) || e.kind !== 'compose' || e.location) throw e;
     throw new DevstackError('compose', e.message, { location: service.source, ...(e.hint ? { hint: e.hint } : {}), details: e.details, cause: e });
   }
+}
+
+/** The build keys past context/dockerfile/args: inline Dockerfile, RUN network, cache sources, hosts, /dev/shm, tags, platform. */
+function buildOptions(service: ServiceConfig): Partial<BuildRequest> {
+  const b = service.build!;
+  const platform = service.platform ?? b.platforms?.[0];
+  return {
+    ...(b.dockerfileInline !== undefined ? { dockerfileInline: b.dockerfileInline } : {}),
+    ...(b.network ? { network: b.network } : {}),
+    ...(b.cacheFrom ? { cacheFrom: b.cacheFrom } : {}),
+    ...(b.extraHosts ? { extraHosts: b.extraHosts } : {}),
+    ...(b.shmSize !== undefined ? { shmSize: b.shmSize } : {}),
+    ...(b.tags ? { extraTags: b.tags } : {}),
+    ...(platform ? { platform } : {}),
+  };
 }

@@ -24,6 +24,11 @@ export async function ensureProjectResources(engine: Engine, project: Project, s
     const { created, labels } = await engine.ensureNetwork({
       name: net.name,
       ...(net.driver ? { driver: net.driver } : {}),
+      ...(net.driverOpts ? { driverOpts: net.driverOpts } : {}),
+      ...(net.ipam ? { ipam: net.ipam } : {}),
+      ...(net.internal !== undefined ? { internal: net.internal } : {}),
+      ...(net.attachable !== undefined ? { attachable: net.attachable } : {}),
+      ...(net.enableIpv6 !== undefined ? { enableIpv6: net.enableIpv6 } : {}),
       labels: { ...net.labels, [LABEL.project]: project.name, [LABEL.network]: key, [LABEL.version]: COMPOSE_LABEL_VERSION, [LABEL.devstack]: DEVSTACK_VERSION },
     });
     if (created) onEvent({ type: 'resource', kind: 'network', name: net.name, action: 'create' });
@@ -39,6 +44,7 @@ export async function ensureProjectResources(engine: Engine, project: Project, s
     const { created, labels } = await engine.ensureVolume({
       name: vol.name,
       ...(vol.driver ? { driver: vol.driver } : {}),
+      ...(vol.driverOpts ? { driverOpts: vol.driverOpts } : {}),
       labels: { ...vol.labels, [LABEL.project]: project.name, [LABEL.volume]: key, [LABEL.version]: COMPOSE_LABEL_VERSION, [LABEL.devstack]: DEVSTACK_VERSION },
     });
     if (created) onEvent({ type: 'resource', kind: 'volume', name: vol.name, action: 'create' });

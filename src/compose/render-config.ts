@@ -2,14 +2,18 @@
 import type {
   BuildConfig,
   Healthcheck,
+  NetworkConfig,
   PortMapping,
   Project,
   ReadySpec,
   ServiceConfig,
+  ServiceNetwork,
+  VolumeConfig,
   VolumeMount,
   WatchRule,
 } from '../core/model.js';
 import { maskEnv } from '../core/secret-masking.js';
+import { renderDeployResources, renderHostOptions } from './render-host-options.js';
 
 export function renderComposeConfig(project: Project, opts: { showSecrets: boolean }): Record<string, unknown> {
   const secrets = (values: Record<string, string>): Record<string, string> => (opts.showSecrets ? { ...values } : maskEnv(values));
@@ -43,7 +47,7 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('ports', s.ports.length > 0 ? s.ports.map(renderPort) : undefined);
   set('expose', s.expose.length > 0 ? s.expose : undefined);
   set('volumes', s.volumes.length > 0 ? s.volumes.map(renderVolume) : undefined);
-  set('networks', nonEmpty(Object.fromEntries(Object.entries(s.networks).map(([k, n]) => [k, n.aliases.length > 0 ? { aliases: n.aliases } : null]))));
+  set('networks', nonEmpty(Object.fromEntries(Object.entries(s.networks).map(([k, n]) => [k, renderServiceNetwork(n)]))));
   set('network_mode', s.networkMode);
   set('extra_hosts', s.extraHosts.length > 0 ? s.extraHosts : undefined);
   set('restart', s.restart);
@@ -57,6 +61,14 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('stop_signal', s.stopSignal);
   set('stop_grace_period', s.stopGracePeriodMs === undefined ? undefined : formatDuration(s.stopGracePeriodMs));
   set('pull_policy', s.pullPolicy);
+  set('links', s.links && s.links.length > 0 ? s.links : undefined);
+  set('external_links', s.externalLinks && s.externalLinks.length > 0 ? s.externalLinks : undefined);
+  set('volumes_from', s.volumesFrom && s.volumesFrom.length > 0 ? s.volumesFrom : undefined);
+  set('mac_address', s.macAddress);
+  set('domainname', s.domainname);
+  set('platform', s.platform);
+  for (const [key, value] of Object.entries(renderHostOptions(s.host))) set(key, value);
+  set('deploy', renderDeployResources(s.deployResources));
   set('develop', s.develop && { watch: s.develop.watch.map((w) => renderWatchRule(w, secrets)) });
   const devstack: Record<string, unknown> = {};
   if (s.devstack.ready) devstack.ready = readyText(s.devstack.ready);
@@ -64,6 +76,18 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   if (s.devstack.reset) devstack.reset = { run: s.devstack.reset.run.map((h) => ({ service: h.service, command: h.command })) };
   set('x-devstack', nonEmpty(devstack));
   return out;
+}
+
+function renderServiceNetwork(n: ServiceNetwork): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  if (n.aliases.length > 0) out.aliases = n.aliases;
+  if (n.ipv4Address !== undefined) out.ipv4_address = n.ipv4Address;
+  if (n.ipv6Address !== undefined) out.ipv6_address = n.ipv6Address;
+  if (n.linkLocalIps !== undefined) out.link_local_ips = n.linkLocalIps;
+  if (n.macAddress !== undefined) out.mac_address = n.macAddress;
+  if (n.driverOpts !== undefined) out.driver_opts = n.driverOpts;
+  if (n.priority !== undefined) out.priority = n.priority;
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 function renderWatchRule(w: WatchRule, secrets: Masker): Record<string, unknown> {
@@ -86,11 +110,17 @@ function renderWatchRule(w: WatchRule, secrets: Masker): Record<string, unknown>
 function renderBuild(b: BuildConfig, secrets: Masker): Record<string, unknown> {
   return {
     context: b.context,
-    dockerfile: b.dockerfile,
+    ...(b.dockerfileInline === undefined ? { dockerfile: b.dockerfile } : { dockerfile_inline: b.dockerfileInline }),
     ...(Object.keys(b.args).length > 0 ? { args: secrets(b.args) } : {}),
     ...(b.target === undefined ? {} : { target: b.target }),
     ...(Object.keys(b.labels).length > 0 ? { labels: secrets(b.labels) } : {}),
     ...(b.noCache === undefined ? {} : { no_cache: b.noCache }),
+    ...(b.network === undefined ? {} : { network: b.network }),
+    ...(b.cacheFrom === undefined ? {} : { cache_from: b.cacheFrom }),
+    ...(b.extraHosts === undefined ? {} : { extra_hosts: b.extraHosts }),
+    ...(b.shmSize === undefined ? {} : { shm_size: String(b.shmSize) }),
+    ...(b.tags === undefined ? {} : { tags: b.tags }),
+    ...(b.platforms === undefined ? {} : { platforms: b.platforms }),
   };
 }
 
@@ -119,16 +149,46 @@ function renderPort(p: PortMapping): Record<string, unknown> {
 function renderVolume(v: VolumeMount): Record<string, unknown> {
   const base = { type: v.type, ...('source' in v && v.source !== undefined ? { source: v.source } : {}), target: v.target };
   const readOnly = v.readOnly ? { read_only: true } : {};
-  if (v.type === 'bind') return { ...base, ...readOnly, bind: { create_host_path: v.createHostPath } };
-  if (v.type === 'volume') return { ...base, ...readOnly, volume: v.noCopy ? { nocopy: true } : {} };
-  return { ...base, ...readOnly };
+  if (v.type === 'bind') {
+    const bind = {
+      ...(v.propagation === undefined ? {} : { propagation: v.propagation }),
+      create_host_path: v.createHostPath,
+      ...(v.selinux === undefined ? {} : { selinux: v.selinux }),
+    };
+    return { ...base, ...readOnly, bind };
+  }
+  if (v.type === 'volume') {
+    return { ...base, ...readOnly, volume: { ...(v.noCopy ? { nocopy: true } : {}), ...(v.subpath ? { subpath: v.subpath } : {}) } };
+  }
+  const tmpfs = { ...(v.sizeBytes === undefined ? {} : { size: v.sizeBytes }), ...(v.mode === undefined ? {} : { mode: v.mode }) };
+  return { ...base, ...readOnly, ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}) };
 }
 
-function resource(r: { name: string; external: boolean; driver?: string; labels: Record<string, string> }): Record<string, unknown> {
+function resource(r: NetworkConfig | VolumeConfig): Record<string, unknown> {
+  const net = r as NetworkConfig;
+  const ipam = net.ipam && {
+    ...(net.ipam.driver === undefined ? {} : { driver: net.ipam.driver }),
+    ...(net.ipam.config.length > 0
+      ? {
+          config: net.ipam.config.map((c) => ({
+            ...(c.subnet === undefined ? {} : { subnet: c.subnet }),
+            ...(c.ipRange === undefined ? {} : { ip_range: c.ipRange }),
+            ...(c.gateway === undefined ? {} : { gateway: c.gateway }),
+            ...(c.auxAddresses === undefined ? {} : { aux_addresses: c.auxAddresses }),
+          })),
+        }
+      : {}),
+    ...(net.ipam.options === undefined ? {} : { options: net.ipam.options }),
+  };
   return {
     name: r.name,
     ...(r.external ? { external: true } : {}),
     ...(r.driver === undefined ? {} : { driver: r.driver }),
+    ...(r.driverOpts === undefined ? {} : { driver_opts: r.driverOpts }),
+    ...(ipam ? { ipam } : {}),
+    ...(net.internal === undefined ? {} : { internal: net.internal }),
+    ...(net.attachable === undefined ? {} : { attachable: net.attachable }),
+    ...(net.enableIpv6 === undefined ? {} : { enable_ipv6: net.enableIpv6 }),
     ...(Object.keys(r.labels).length > 0 ? { labels: r.labels } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // From a service of the project model to the container the engine should run: pure mapping,
 // plus the config hash that decides whether an existing container still matches.
 import { createHash } from 'node:crypto';
+import { containerHostOptions, containerMount, containerNetworks } from './container-options.js';
 import type { ContainerMount, ContainerRequest, PortBinding } from './engine.js';
 import { COMPOSE_LABEL_VERSION, LABEL } from './labels.js';
 import type { Project, ServiceConfig } from './model.js';
@@ -40,12 +41,13 @@ export interface ContainerSpecInput {
 /** The container request without the config-hash label: what the hash covers. */
 function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
   const { project, service } = input;
-  const networks = service.networkMode
-    ? []
-    : Object.entries(service.networks).map(([key, net]) => ({
-        name: project.networks[key]?.name ?? `${project.name}_${key}`,
-        aliases: [service.name, ...net.aliases],
-      }));
+  const host = containerHostOptions(project, service, (name) => {
+    const linked = project.services[name];
+    return linked ? containerNameFor(project.name, linked) : `${project.name}-${name}-1`;
+  });
+  const networks = containerNetworks(project, service, host?.links);
+  const networkMode = sharedNetworkMode(project, service.networkMode);
+  const macAddress = service.macAddress ?? networks[0]?.macAddress;
   const hc = service.healthcheck;
   return {
     name: containerNameFor(project.name, service),
@@ -79,26 +81,17 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
     ...(service.restart ? { restartPolicy: service.restart } : {}),
     extraHosts: service.extraHosts,
     networks,
-    ...(service.networkMode ? { networkMode: service.networkMode } : {}),
+    ...(networkMode ? { networkMode } : {}),
     ports: input.ports,
     exposedPorts: service.expose.map((e) => {
       const [port, protocol] = e.split('/');
       return { port: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp' };
     }),
-    mounts: service.volumes.map((v): ContainerMount => {
-      if (v.type === 'bind') {
-        return { type: 'bind', source: v.source, target: v.target, readOnly: v.readOnly, ...(v.createHostPath ? { createHostPath: true } : {}) };
-      }
-      if (v.type === 'tmpfs') return { type: 'tmpfs', target: v.target, readOnly: v.readOnly };
-      const source = v.source === undefined ? undefined : (project.volumes[v.source]?.name ?? v.source);
-      return {
-        type: 'volume',
-        ...(source ? { source } : {}),
-        target: v.target,
-        readOnly: v.readOnly,
-        ...(v.noCopy ? { noCopy: true } : {}),
-      };
-    }),
+    mounts: service.volumes.map((v) => containerMount(project, v)),
+    ...(host ? { host } : {}),
+    ...(service.domainname ? { domainname: service.domainname } : {}),
+    ...(macAddress ? { macAddress } : {}),
+    ...(service.platform ? { platform: service.platform } : {}),
     ...(hc
       ? {
           healthcheck: {
@@ -112,6 +105,14 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
         }
       : {}),
   };
+}
+
+/** `network_mode: service:NAME` joins that service's container (`container:<its name>`), as compose resolves it. */
+function sharedNetworkMode(project: Project, mode: string | undefined): string | undefined {
+  if (!mode?.startsWith('service:')) return mode;
+  const name = mode.slice('service:'.length);
+  const shared = project.services[name];
+  return `container:${shared ? containerNameFor(project.name, shared) : `${project.name}-${name}-1`}`;
 }
 
 /**

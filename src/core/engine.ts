@@ -1,6 +1,7 @@
 // The engine port: what the use cases need from a container engine, in devstack's own types.
 // The Docker adapter (src/engine/docker) implements it; unit tests use a fake.
 import type { Readable, Writable } from 'node:stream';
+import type { DeviceRequest, HostOptions, IpamConfig } from './model.js';
 
 export interface EngineInfo {
   serverVersion: string;
@@ -57,8 +58,39 @@ export interface ContainerMount {
   target: string;
   readOnly: boolean;
   noCopy?: boolean;
-  /** A bind whose missing host folder the engine creates (compose's `create_host_path`, implied by the short syntax). */
+  /** volume: the folder of the volume mounted (Engine API 1.45+). */
+  subpath?: string;
+  /** bind: create a missing host folder (compose's short syntax and `bind.create_host_path`). */
   createHostPath?: boolean;
+  /** bind: mount propagation (rprivate, rshared, ...). */
+  propagation?: string;
+  /** bind: SELinux relabel, z (shared) or Z (private). */
+  selinux?: 'z' | 'Z';
+  /** tmpfs: size limit in bytes and file mode. */
+  sizeBytes?: number;
+  mode?: number;
+}
+
+/** One network a container joins, with its endpoint settings. */
+export interface ContainerNetwork {
+  name: string;
+  aliases: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+  linkLocalIps?: string[];
+  macAddress?: string;
+  driverOpts?: Record<string, string>;
+  /** Legacy links ("container:alias"), given on every endpoint as compose does. */
+  links?: string[];
+}
+
+/** HostConfig settings past the basic ones, in Engine API units (see HostOptions), with deploy.resources applied. */
+export interface ContainerHostOptions extends HostOptions {
+  deviceRequests?: DeviceRequest[];
+  /** Legacy links, "container:alias". */
+  links?: string[];
+  /** Containers whose volumes this one mounts, "name[:ro|rw]". */
+  volumesFrom?: string[];
 }
 
 export interface ContainerHealthcheck {
@@ -96,9 +128,15 @@ export interface ContainerRequest {
   stopTimeoutS?: number;
   restartPolicy?: string;
   extraHosts: string[];
-  /** Engine-side network name → aliases. The first one is attached at create time. */
-  networks: { name: string; aliases: string[] }[];
+  /** The networks to join, highest priority first; the first one is attached at create time. */
+  networks: ContainerNetwork[];
   networkMode?: string;
+  /** Limits, isolation, devices, DNS, logging: absent when the service sets none. */
+  host?: ContainerHostOptions;
+  domainname?: string;
+  macAddress?: string;
+  /** os/arch[/variant], asked of the engine at create. */
+  platform?: string;
   ports: PortBinding[];
   exposedPorts: { port: number; protocol: 'tcp' | 'udp' }[];
   mounts: ContainerMount[];
@@ -116,18 +154,35 @@ export interface BuildRequest {
   target?: string;
   labels: Record<string, string>;
   noCache?: boolean;
+  /** The Dockerfile's text, sent in the context in place of `dockerfile`. */
+  dockerfileInline?: string;
+  /** Network for RUN steps (`networkmode`). */
+  network?: string;
+  cacheFrom?: string[];
+  /** "host:ip" entries for RUN steps. */
+  extraHosts?: string[];
+  shmSize?: number;
+  /** Further tags for the image. */
+  extraTags?: string[];
+  platform?: string;
 }
 
 export interface NetworkRequest {
   name: string;
   driver?: string;
   labels: Record<string, string>;
+  driverOpts?: Record<string, string>;
+  ipam?: IpamConfig;
+  internal?: boolean;
+  attachable?: boolean;
+  enableIpv6?: boolean;
 }
 
 export interface VolumeRequest {
   name: string;
   driver?: string;
   labels: Record<string, string>;
+  driverOpts?: Record<string, string>;
 }
 
 export interface EngineEvent {

@@ -65,6 +65,20 @@ export interface ServiceConfig {
   profiles: string[];
   pullPolicy?: 'always' | 'never' | 'missing' | 'build' | 'if_not_present';
   develop?: DevelopConfig;
+  /** Limits, isolation, devices, DNS, logging and the other container keys, in Engine API units. */
+  host?: HostOptions;
+  /** `deploy.resources`: applied over the service-level limits at create time (as compose does). */
+  deployResources?: DeployResources;
+  /** `links` ("service[:alias]") and `external_links` ("container[:alias]"). */
+  links?: string[];
+  externalLinks?: string[];
+  /** `volumes_from`: "service[:ro|rw]" or "container:name[:ro|rw]". */
+  volumesFrom?: string[];
+  /** The service-level `mac_address` (Config.MacAddress). */
+  macAddress?: string;
+  domainname?: string;
+  /** `platform` (os/arch[/variant]): the platform asked of create and build. */
+  platform?: string;
   /** The `x-devstack` extension of the service. */
   devstack: DevstackServiceOptions;
   /** Where the service is defined (its key in the last file that defines it). */
@@ -80,6 +94,15 @@ export interface BuildConfig {
   target?: string;
   labels: Record<string, string>;
   noCache?: boolean;
+  /** `dockerfile_inline`: the Dockerfile's text, sent in the context instead of a file. */
+  dockerfileInline?: string;
+  network?: string;
+  cacheFrom?: string[];
+  extraHosts?: string[];
+  shmSize?: number;
+  /** More tags for the built image. */
+  tags?: string[];
+  platforms?: string[];
 }
 
 export interface PortMapping {
@@ -94,9 +117,19 @@ export interface PortMapping {
 }
 
 export type VolumeMount =
-  | { type: 'volume'; source?: string; target: string; readOnly: boolean; noCopy?: boolean }
-  | { type: 'bind'; source: string; target: string; readOnly: boolean; createHostPath: boolean }
-  | { type: 'tmpfs'; target: string; readOnly: boolean };
+  | { type: 'volume'; source?: string; target: string; readOnly: boolean; noCopy?: boolean; subpath?: string }
+  | {
+      type: 'bind';
+      source: string;
+      target: string;
+      readOnly: boolean;
+      createHostPath: boolean;
+      /** rprivate, private, rshared, shared, rslave, slave. */
+      propagation?: string;
+      /** z (shared) or Z (private) SELinux relabel. */
+      selinux?: 'z' | 'Z';
+    }
+  | { type: 'tmpfs'; target: string; readOnly: boolean; sizeBytes?: number; mode?: number };
 
 export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 
@@ -121,6 +154,100 @@ export interface Healthcheck {
 
 export interface ServiceNetwork {
   aliases: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+  linkLocalIps?: string[];
+  /** Higher first: the highest-priority network is the one the container is created on. */
+  priority?: number;
+  macAddress?: string;
+  driverOpts?: Record<string, string>;
+}
+
+/**
+ * The service keys compose passes to HostConfig (and Resources), already in the Engine API's units:
+ * sizes in bytes, `cpus` as a fraction of CPUs, CPU times in microseconds. A key not written is absent.
+ */
+export interface HostOptions {
+  shmSize?: number;
+  capAdd?: string[];
+  capDrop?: string[];
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  /** `tmpfs` entries: container path → mount options ("" for none). */
+  tmpfs?: Record<string, string>;
+  sysctls?: Record<string, string>;
+  memLimit?: number;
+  memswapLimit?: number;
+  memReservation?: number;
+  memSwappiness?: number;
+  cpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpuRtRuntime?: number;
+  cpuRtPeriod?: number;
+  cpuset?: string;
+  pidsLimit?: number;
+  blkio?: BlkioConfig;
+  oomKillDisable?: boolean;
+  oomScoreAdj?: number;
+  logging?: { driver?: string; options: Record<string, string> };
+  devices?: DeviceMapping[];
+  deviceCgroupRules?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOpt?: string[];
+  groupAdd?: string[];
+  ipc?: string;
+  pid?: string;
+  cgroupParent?: string;
+  cgroup?: string;
+  uts?: string;
+  readOnly?: boolean;
+  securityOpt?: string[];
+  storageOpt?: Record<string, string>;
+  usernsMode?: string;
+  runtime?: string;
+}
+
+export interface DeviceMapping {
+  source: string;
+  target: string;
+  permissions: string;
+}
+
+export interface ThrottleDevice {
+  path: string;
+  rate: number;
+}
+
+export interface BlkioConfig {
+  weight?: number;
+  weightDevice: { path: string; weight: number }[];
+  deviceReadBps: ThrottleDevice[];
+  deviceReadIops: ThrottleDevice[];
+  deviceWriteBps: ThrottleDevice[];
+  deviceWriteIops: ThrottleDevice[];
+}
+
+/** A `deploy.resources.reservations.devices` entry (an Engine DeviceRequest). */
+export interface DeviceRequest {
+  driver?: string;
+  /** -1: all. */
+  count?: number;
+  deviceIds?: string[];
+  capabilities: string[];
+  options?: Record<string, string>;
+}
+
+export interface DeployResources {
+  limits?: { cpus?: number; memory?: number; pids?: number };
+  reservations?: { cpus?: number; memory?: number; devices: DeviceRequest[] };
+}
+
+export interface IpamConfig {
+  driver?: string;
+  config: { subnet?: string; ipRange?: string; gateway?: string; auxAddresses?: Record<string, string> }[];
+  options?: Record<string, string>;
 }
 
 export interface NetworkConfig {
@@ -129,6 +256,11 @@ export interface NetworkConfig {
   external: boolean;
   driver?: string;
   labels: Record<string, string>;
+  driverOpts?: Record<string, string>;
+  ipam?: IpamConfig;
+  internal?: boolean;
+  attachable?: boolean;
+  enableIpv6?: boolean;
 }
 
 export interface VolumeConfig {
@@ -137,6 +269,7 @@ export interface VolumeConfig {
   external: boolean;
   driver?: string;
   labels: Record<string, string>;
+  driverOpts?: Record<string, string>;
 }
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';

@@ -1,8 +1,8 @@
 // Top-level networks and volumes → engine-side names (`<project>_<key>` unless `name:` or external),
 // plus the implicit `default` network.
-import type { NetworkConfig, VolumeConfig } from '../../core/model.js';
+import type { IpamConfig, NetworkConfig, VolumeConfig } from '../../core/model.js';
 import type { Node } from '../node.js';
-import { child, isMap, scalarText } from '../node.js';
+import { child, isMap, isSeq, scalarText } from '../node.js';
 import { labelMap } from './build-and-health.js';
 
 type Resource = NetworkConfig & VolumeConfig;
@@ -31,5 +31,35 @@ function resourceOf(key: string, node: Node, projectName: string): Resource {
   };
   const driver = scalarText(child(node, 'driver'));
   if (driver !== undefined) resource.driver = driver;
+  const driverOpts = child(node, 'driver_opts');
+  if (driverOpts !== undefined) resource.driverOpts = labelMap(driverOpts);
+  const ipam = child(node, 'ipam');
+  if (ipam !== undefined) resource.ipam = ipamOf(ipam);
+  for (const [key, field] of [['internal', 'internal'], ['attachable', 'attachable'], ['enable_ipv6', 'enableIpv6']] as const) {
+    const value = scalarText(child(node, key));
+    if (value !== undefined) resource[field] = value === 'true';
+  }
   return resource;
+}
+
+function ipamOf(node: Node): IpamConfig {
+  const driver = scalarText(child(node, 'driver'));
+  const config = child(node, 'config');
+  const options = child(node, 'options');
+  return {
+    ...(driver === undefined ? {} : { driver }),
+    config: (isSeq(config) ? config.items : []).map((pool) => {
+      const out: IpamConfig['config'][number] = {};
+      const subnet = scalarText(child(pool, 'subnet'));
+      const ipRange = scalarText(child(pool, 'ip_range'));
+      const gateway = scalarText(child(pool, 'gateway'));
+      const aux = child(pool, 'aux_addresses');
+      if (subnet !== undefined) out.subnet = subnet;
+      if (ipRange !== undefined) out.ipRange = ipRange;
+      if (gateway !== undefined) out.gateway = gateway;
+      if (aux !== undefined) out.auxAddresses = labelMap(aux);
+      return out;
+    }),
+    ...(options === undefined ? {} : { options: labelMap(options) }),
+  };
 }

@@ -1,16 +1,18 @@
 // One merged service node → ServiceConfig (model.ts). Every unreadable value becomes a located issue.
-import type { ComposeIssue } from '../../core/errors.js';
+import { formatLocation, type ComposeIssue } from '../../core/errors.js';
 import type { DependencyCondition, DependsOn, ServiceConfig, ServiceNetwork, SourceLocation } from '../../core/model.js';
 import type { MapEntry, Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 import { keyedAsMap } from '../merge.js';
 import type { VariableLookup } from '../interpolation.js';
-import { durationOf, labelMap, normalizeBuild, normalizeHealthcheck } from './build-and-health.js';
+import { buildWarnings, durationOf, labelMap, normalizeBuild, normalizeHealthcheck } from './build-and-health.js';
 import { commandOf } from './command.js';
 import { normalizeDevelop, stringList } from './develop.js';
 import { parseDevstackOptions } from './devstack-options.js';
 import { resolveServiceEnvironment } from './environment.js';
+import { normalizeDeployResources, normalizeHostOptions } from './host-options.js';
 import { readOrReport } from './node-errors.js';
+import { integerOf } from './units.js';
 import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
 
@@ -62,6 +64,10 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     stdinOpen: flag('stdin_open') ?? false,
     extraHosts: extraHostsOf(child(node, 'extra_hosts')),
     networks: {},
+    host: normalizeHostOptions(node, name, ctx),
+    links: stringList(child(node, 'links')),
+    externalLinks: stringList(child(node, 'external_links')),
+    volumesFrom: stringList(child(node, 'volumes_from')),
     profiles: stringList(child(node, 'profiles')),
     devstack: read('x-devstack', parseDevstackOptions, {}),
     source: entry.keyLoc,
@@ -82,12 +88,34 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     containerName: text('container_name'),
     pullPolicy: text('pull_policy') as ServiceConfig['pullPolicy'],
     develop: read('develop', (d) => normalizeDevelop(d, ctx.projectDir, ctx.lookup), undefined),
+    deployResources: normalizeDeployResources(node, name, ctx),
+    macAddress: text('mac_address'),
+    domainname: text('domainname'),
+    platform: text('platform'),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
+  warnSubpaths(child(node, 'volumes'), name, ctx.warnings);
+  const buildNode = child(node, 'build');
+  if (buildNode !== undefined) ctx.warnings.push(...buildWarnings(buildNode, name));
   const dependencyLocations = new Map<string, SourceLocation>();
   config.dependsOn = dependsOnOf(child(node, 'depends_on'), dependencyLocations);
+  linkDependencies(node, config, dependencyLocations);
+  for (const key of ['network_mode', 'ipc', 'pid']) {
+    // joining another service's namespace needs its container first
+    const shared = scalarText(child(node, key))?.match(/^service:(.+)$/)?.[1];
+    if (shared === undefined || config.dependsOn[shared] !== undefined) continue;
+    config.dependsOn[shared] = { condition: 'service_started', required: true, restart: false };
+    dependencyLocations.set(shared, child(node, key)!.loc);
+  }
+  const networksEntry = isMap(node) ? node.entries.get('networks') : undefined;
+  if (config.networkMode !== undefined && networksEntry !== undefined) {
+    ctx.issues.push({
+      location: networksEntry.keyLoc,
+      message: `service "${name}" declares both network_mode and networks, which exclude each other; keep one`,
+    });
+  }
   config.networks = config.networkMode === undefined ? networksOf(node, name, ctx) : {};
   return { config, dependencyLocations };
 }
@@ -102,6 +130,19 @@ function listOf<T>(
   const list = child(service, key);
   if (!isSeq(list)) return [];
   return list.items.flatMap((item, i) => readOrReport(ctx.issues, item, at(key, i), () => [parse(item)], []));
+}
+
+/** The engine here (API 1.41) ignores VolumeOptions.Subpath (API 1.45+): say so rather than mount the whole volume silently. */
+function warnSubpaths(volumes: Node | undefined, name: string, warnings: string[]): void {
+  if (!isSeq(volumes)) return;
+  volumes.items.forEach((item, i) => {
+    const volume = child(item, 'volume');
+    const entry = isMap(volume) ? volume.entries.get('subpath') : undefined;
+    if (entry === undefined) return;
+    warnings.push(
+      `${formatLocation(entry.keyLoc)}: services.${name}.volumes[${i}].volume.subpath needs Docker Engine API 1.45 (Engine 26) or later; an older engine mounts the whole volume`,
+    );
+  });
 }
 
 function dependsOnOf(node: Node | undefined, locations: Map<string, SourceLocation>): Record<string, DependsOn> {
@@ -131,9 +172,70 @@ function networksOf(service: Node, name: string, ctx: ServiceContext): Record<st
       ctx.issues.push({ location: entry.keyLoc, message: `service "${name}" uses undefined network "${key}"` });
       continue;
     }
-    out[key] = { aliases: stringList(child(entry.value, 'aliases')) };
+    out[key] = readOrReport(ctx.issues, entry.value, ['services', name, 'networks', key], () => serviceNetworkOf(entry.value), { aliases: [] });
+    warnEndpointKeys(entry.value, name, key, ctx.warnings);
   }
+  warnSecondaryMacAddresses(asMap, out, name, ctx.warnings);
   return out;
+}
+
+/** Before Engine API 1.44 a container has one MAC address, its primary network's; others are dropped by the engine. */
+function warnSecondaryMacAddresses(node: Node, networks: Record<string, ServiceNetwork>, service: string, warnings: string[]): void {
+  const [, ...secondary] = Object.keys(networks).sort((a, b) => (networks[b]!.priority ?? 0) - (networks[a]!.priority ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const key of secondary) {
+    const network = isMap(node) ? node.entries.get(key)?.value : undefined;
+    const mac = isMap(network) ? network.entries.get('mac_address') : undefined;
+    if (mac === undefined) continue;
+    const at = mac.keyLoc;
+    warnings.push(`${formatLocation(at)}: services.${service}.networks.${key}.mac_address needs Docker Engine API 1.44 or later on a network other than the first; an older engine ignores it`);
+  }
+}
+
+/** Endpoint keys of a service network that devstack does not send (they need Engine API 1.48+). */
+const ENDPOINT_KEYS_NOT_APPLIED = ['gw_priority', 'interface_name'];
+
+function warnEndpointKeys(node: Node, service: string, network: string, warnings: string[]): void {
+  if (!isMap(node)) return;
+  for (const key of ENDPOINT_KEYS_NOT_APPLIED) {
+    const entry = node.entries.get(key);
+    if (entry !== undefined) {
+      warnings.push(`${formatLocation(entry.keyLoc)}: services.${service}.networks.${network}.${key} is not applied: it needs Docker Engine API 1.48 or later, which devstack does not target`);
+    }
+  }
+}
+
+function serviceNetworkOf(node: Node): ServiceNetwork {
+  const text = (key: string): string | undefined => scalarText(child(node, key));
+  const net: ServiceNetwork = { aliases: stringList(child(node, 'aliases')) };
+  const set = <K extends keyof ServiceNetwork>(key: K, value: ServiceNetwork[K] | undefined): void => {
+    if (value !== undefined) net[key] = value;
+  };
+  set('ipv4Address', text('ipv4_address'));
+  set('ipv6Address', text('ipv6_address'));
+  set('linkLocalIps', child(node, 'link_local_ips') === undefined ? undefined : stringList(child(node, 'link_local_ips')));
+  const priority = child(node, 'priority');
+  set('priority', priority === undefined ? undefined : integerOf(priority, 'priority'));
+  set('macAddress', text('mac_address'));
+  const driverOpts = child(node, 'driver_opts');
+  set('driverOpts', driverOpts === undefined ? undefined : labelMap(driverOpts));
+  return net;
+}
+
+/**
+ * A linked service, or one whose volumes are used (`volumes_from: [service]`), is a dependency (compose creates
+ * it first), unless depends_on already names it.
+ */
+function linkDependencies(node: Node, config: ServiceConfig, locations: Map<string, SourceLocation>): void {
+  for (const key of ['links', 'volumes_from']) {
+    const list = child(node, key);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const service = (scalarText(item) ?? '').split(':')[0]!;
+      if (service === '' || service === 'container' || config.dependsOn[service] !== undefined) continue;
+      config.dependsOn[service] = { condition: 'service_started', required: true, restart: false };
+      locations.set(service, item.loc);
+    }
+  }
 }
 
 function extraHostsOf(node: Node | undefined): string[] {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { VolumeMount } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, scalarText } from '../node.js';
+import { parseBytes } from './byte-sizes.js';
 
 /** A volume entry that cannot be read; the message is ready for a user. */
 export class VolumeSyntaxError extends Error {}
@@ -15,6 +16,7 @@ export interface VolumeContext {
   declaredVolumes: ReadonlySet<string>;
 }
 
+const PROPAGATIONS = new Set(['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 const SHORT_MODES = new Set(['ro', 'rw', 'z', 'Z', 'nocopy', 'cached', 'delegated', 'consistent', 'shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate']);
 
 /** The container path of a short or long entry (used to merge volume lists by target). */
@@ -50,7 +52,19 @@ function parseShortVolume(text: string, ctx: VolumeContext): VolumeMount {
   if (unknown.length > 0) throw new VolumeSyntaxError(`invalid volume mode ${JSON.stringify(unknown.join(','))} in ${JSON.stringify(text)}; use ro or rw`);
   const readOnly = modes.includes('ro');
   if (source === '') throw new VolumeSyntaxError(`invalid volume ${JSON.stringify(text)}: empty source`);
-  if (isHostPath(source)) return { type: 'bind', source: resolveHostPath(source, ctx), target, readOnly, createHostPath: true };
+  if (isHostPath(source)) {
+    const propagation = modes.find((m) => PROPAGATIONS.has(m));
+    const selinux = modes.find((m): m is 'z' | 'Z' => m === 'z' || m === 'Z');
+    return {
+      type: 'bind',
+      source: resolveHostPath(source, ctx),
+      target,
+      readOnly,
+      createHostPath: true,
+      ...(propagation === undefined ? {} : { propagation }),
+      ...(selinux === undefined ? {} : { selinux }),
+    };
+  }
   return { type: 'volume', source: checkNamedVolume(source, ctx), target, readOnly, ...(modes.includes('nocopy') ? { noCopy: true } : {}) };
 }
 
@@ -62,19 +76,50 @@ function parseLongVolume(node: Node, ctx: VolumeContext): VolumeMount {
   switch (type) {
     case 'volume': {
       const noCopy = scalarText(child(child(node, 'volume'), 'nocopy')) === 'true';
+      const subpath = scalarText(child(child(node, 'volume'), 'subpath'));
       const named = source === undefined || source === '' ? {} : { source: checkNamedVolume(source, ctx) };
-      return { type: 'volume', ...named, target, readOnly, ...(noCopy ? { noCopy } : {}) };
+      return { type: 'volume', ...named, target, readOnly, ...(noCopy ? { noCopy } : {}), ...(subpath === undefined ? {} : { subpath }) };
     }
     case 'bind': {
       if (source === undefined || source === '') throw new VolumeSyntaxError('a bind mount needs a "source" host path');
-      const createHostPath = scalarText(child(child(node, 'bind'), 'create_host_path')) === 'true';
-      return { type: 'bind', source: resolveHostPath(source, ctx), target, readOnly, createHostPath };
+      const bind = child(node, 'bind');
+      const createHostPath = scalarText(child(bind, 'create_host_path')) !== 'false';
+      const propagation = scalarText(child(bind, 'propagation'));
+      if (propagation !== undefined && !PROPAGATIONS.has(propagation)) {
+        throw new VolumeSyntaxError(`bind.propagation ${JSON.stringify(propagation)} is not one of ${[...PROPAGATIONS].join(', ')}`);
+      }
+      const selinux = scalarText(child(bind, 'selinux'));
+      if (selinux !== undefined && selinux !== 'z' && selinux !== 'Z') throw new VolumeSyntaxError(`bind.selinux must be z or Z, not ${JSON.stringify(selinux)}`);
+      return {
+        type: 'bind',
+        source: resolveHostPath(source, ctx),
+        target,
+        readOnly,
+        createHostPath,
+        ...(propagation === undefined ? {} : { propagation }),
+        ...(selinux === undefined ? {} : { selinux }),
+      };
     }
-    case 'tmpfs':
-      return { type: 'tmpfs', target, readOnly };
+    case 'tmpfs': {
+      const tmpfs = child(node, 'tmpfs');
+      const sizeText = scalarText(child(tmpfs, 'size'));
+      const sizeBytes = sizeText === undefined ? undefined : parseBytes(sizeText);
+      if (sizeText !== undefined && sizeBytes === undefined) throw new VolumeSyntaxError(`tmpfs.size ${JSON.stringify(sizeText)} is not a size; e.g. 64m`);
+      const modeNode = child(tmpfs, 'mode');
+      const mode = modeNode === undefined ? undefined : fileModeOf(modeNode);
+      return { type: 'tmpfs', target, readOnly, ...(sizeBytes === undefined ? {} : { sizeBytes }), ...(mode === undefined ? {} : { mode }) };
+    }
     default:
       throw new VolumeSyntaxError(`unsupported volume type ${JSON.stringify(type)}; use volume, bind or tmpfs`);
   }
+}
+
+/** A YAML integer is taken as written (1777 in YAML 1.1 octal form arrives as 1023); a string is octal. */
+function fileModeOf(node: Node): number {
+  if (node.kind === 'scalar' && typeof node.value === 'number') return node.value;
+  const text = scalarText(node) ?? '';
+  if (!/^0?[0-7]{1,4}$/.test(text)) throw new VolumeSyntaxError(`tmpfs.mode ${JSON.stringify(text)} is not an octal file mode`);
+  return Number.parseInt(text, 8);
 }
 
 function checkTarget(target: string, whole: string): string {

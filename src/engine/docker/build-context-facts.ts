@@ -9,11 +9,13 @@ const LOCK_FILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pn
 
 export async function readBuildContextFacts(service: ServiceConfig): Promise<BuildContextFacts> {
   const build = service.build!;
-  const dockerfile = path.resolve(build.context, build.dockerfile);
+  const inline = build.dockerfileInline;
+  // a dockerfile_inline is named as such where a path would be shown
+  const dockerfile = inline === undefined ? path.resolve(build.context, build.dockerfile) : path.join(build.context, '(dockerfile_inline)');
   const contextExists = isDirectory(build.context);
-  let dockerfileText: string | undefined;
+  let dockerfileText: string | undefined = inline;
   try {
-    dockerfileText = readFileSync(dockerfile, 'utf8');
+    dockerfileText ??= readFileSync(dockerfile, 'utf8');
   } catch {
     dockerfileText = undefined;
   }

@@ -16,6 +16,8 @@ export interface BuildContextRequest {
   context: string;
   /** Relative to the context (or absolute). */
   dockerfile: string;
+  /** `dockerfile_inline`: the Dockerfile's text, sent in the tar in place of a file. */
+  dockerfileInline?: string;
 }
 
 export interface BuildPaths {
@@ -29,6 +31,8 @@ export interface BuildPaths {
 
 /** Where a Dockerfile kept outside the context goes in the tar. */
 const OUTSIDE_DOCKERFILE_NAME = '.devstack.Dockerfile';
+/** Where a `dockerfile_inline` goes in the tar. */
+const INLINE_DOCKERFILE_NAME = '.devstack.inline.Dockerfile';
 
 function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
@@ -54,6 +58,7 @@ async function realExisting(p: string, what: string): Promise<string> {
 /** Resolves the real paths of the context and the Dockerfile, which must exist. */
 export async function resolveBuildPaths(req: BuildContextRequest): Promise<BuildPaths> {
   const contextAbs = path.resolve(req.context);
+  if (req.dockerfileInline !== undefined) return resolveInlineBuildPaths(contextAbs);
   const dockerfileAbs = path.resolve(contextAbs, req.dockerfile);
   const contextDir = await realExisting(contextAbs, 'build context');
   const dockerfilePath = await realExisting(dockerfileAbs, 'Dockerfile');
@@ -64,6 +69,12 @@ export async function resolveBuildPaths(req: BuildContextRequest): Promise<Build
     ? path.relative(contextDir, dockerfilePath).split(path.sep).join('/')
     : OUTSIDE_DOCKERFILE_NAME;
   return { contextDir, dockerfilePath, dockerfileInContext };
+}
+
+async function resolveInlineBuildPaths(contextAbs: string): Promise<BuildPaths> {
+  const contextDir = await realExisting(contextAbs, 'build context');
+  if (!(await stat(contextDir)).isDirectory()) throw new DevstackError('compose', `build context ${contextAbs} is not a folder`);
+  return { contextDir, dockerfilePath: '', dockerfileInContext: INLINE_DOCKERFILE_NAME };
 }
 
 async function loadMatcher(contextDir: string, dockerfileInContext: string): Promise<DockerignoreMatcher> {
@@ -162,7 +173,12 @@ export async function createBuildContext(req: BuildContextRequest): Promise<Read
       const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, paths.contextDir) : undefined;
       await packEntry(pack, entry, link);
     }
-    if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
+    if (req.dockerfileInline !== undefined) {
+      const text = Buffer.from(req.dockerfileInline, 'utf8');
+      await new Promise<void>((resolve, reject) =>
+        pack.entry({ name: INLINE_DOCKERFILE_NAME, mode: 0o644, size: text.length, mtime: new Date(0), uid: 0, gid: 0 }, text, (err) => (err ? reject(err) : resolve())),
+      );
+    } else if (paths.dockerfileInContext === OUTSIDE_DOCKERFILE_NAME) {
       const stats = await stat(paths.dockerfilePath);
       await packEntry(pack, { rel: OUTSIDE_DOCKERFILE_NAME, abs: paths.dockerfilePath, stats }, undefined);
     }

@@ -29,7 +29,7 @@ function buildFailed(tag: string, reason: string, tail: string[], cause?: unknow
 
 export function buildQuery(req: BuildRequest, dockerfileInContext: string): Record<string, unknown> {
   return {
-    t: req.tag,
+    t: req.extraTags && req.extraTags.length > 0 ? [req.tag, ...req.extraTags] : req.tag,
     dockerfile: dockerfileInContext,
     buildargs: req.args,
     labels: req.labels,
@@ -37,6 +37,11 @@ export function buildQuery(req: BuildRequest, dockerfileInContext: string): Reco
     forcerm: true,
     ...(req.target ? { target: req.target } : {}),
     ...(req.noCache ? { nocache: true } : {}),
+    ...(req.network ? { networkmode: req.network } : {}),
+    ...(req.cacheFrom && req.cacheFrom.length > 0 ? { cachefrom: JSON.stringify(req.cacheFrom) } : {}),
+    ...(req.extraHosts && req.extraHosts.length > 0 ? { extrahosts: req.extraHosts.join(',') } : {}),
+    ...(req.shmSize !== undefined ? { shmsize: req.shmSize } : {}),
+    ...(req.platform ? { platform: req.platform } : {}),
   };
 }
 

@@ -1,13 +1,14 @@
 // ContainerRequest (devstack's words) → the Engine API's POST /containers/create body.
 import type Dockerode from 'dockerode';
-import type { ContainerHealthcheck, ContainerMount, ContainerRequest, PortBinding } from '../../core/engine.js';
+import type { ContainerHealthcheck, ContainerHostOptions, ContainerMount, ContainerNetwork, ContainerRequest, PortBinding } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 
 const NS_PER_MS = 1_000_000;
 
 /** compose `restart:` → RestartPolicy. */
 export function toRestartPolicy(value: string | undefined): { Name: string; MaximumRetryCount?: number } {
-  const text = (value ?? 'no').trim();
+  if (value === undefined) return { Name: '' }; // unset, as compose sends it (the engine reads it as "no")
+  const text = value.trim();
   if (text === 'no' || text === '' || text === '"no"') return { Name: 'no' };
   if (text === 'always' || text === 'unless-stopped') return { Name: text };
   const onFailure = /^on-failure(?::(\d+))?$/.exec(text);
@@ -30,21 +31,127 @@ export function toHealthConfig(hc: ContainerHealthcheck): Dockerode.HealthConfig
   return config;
 }
 
-/**
- * A bind that may create its missing host folder goes as a legacy `Binds` entry (`source:target[:ro]`), which the
- * engine creates on its own host, as compose does; every other mount goes in `Mounts`, where a missing source fails.
- */
-export function toBind(m: ContainerMount): string | undefined {
-  if (m.type !== 'bind' || !m.createHostPath || m.source === undefined || m.source.includes(':')) return undefined;
-  return `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`;
-}
-
 /** An anonymous volume is a volume mount with an empty Source; tmpfs never has one. */
 export function toMount(m: ContainerMount): Dockerode.MountSettings {
   const source = m.type === 'tmpfs' ? '' : (m.source ?? '');
-  const mount = { Type: m.type, Source: source, Target: m.target, ReadOnly: m.readOnly };
-  if (m.type === 'volume' && m.noCopy) return { ...mount, VolumeOptions: { NoCopy: true } } as Dockerode.MountSettings;
-  return mount;
+  const mount: Record<string, unknown> = { Type: m.type, Source: source, Target: m.target, ReadOnly: m.readOnly };
+  if (m.type === 'volume' && (m.noCopy || m.subpath)) {
+    mount.VolumeOptions = { ...(m.noCopy ? { NoCopy: true } : {}), ...(m.subpath ? { Subpath: m.subpath } : {}) };
+  }
+  if (m.type === 'bind' && m.propagation) mount.BindOptions = { Propagation: m.propagation };
+  if (m.type === 'tmpfs' && (m.sizeBytes !== undefined || m.mode !== undefined)) {
+    mount.TmpfsOptions = { ...(m.sizeBytes !== undefined ? { SizeBytes: m.sizeBytes } : {}), ...(m.mode !== undefined ? { Mode: m.mode } : {}) };
+  }
+  return mount as unknown as Dockerode.MountSettings;
+}
+
+/**
+ * Binds ("src:dst:rw") rather than the Mount API, as compose does: for a bind that may create its missing host
+ * folder (only Binds does that) and has no propagation, and for an SELinux relabel (the Mount API has no field for it).
+ */
+function isLegacyBind(m: ContainerMount): boolean {
+  return m.type === 'bind' && (m.selinux !== undefined || (m.createHostPath === true && m.propagation === undefined));
+}
+
+function toBind(m: ContainerMount): string {
+  const modes = [m.readOnly ? 'ro' : 'rw', ...(m.selinux ? [m.selinux] : []), ...(m.propagation ? [m.propagation] : [])];
+  return `${m.source ?? ''}:${m.target}:${modes.join(',')}`;
+}
+
+/** The HostConfig fields of the host options, named and sized as the Engine API wants them. */
+export function toHostConfigOptions(h: ContainerHostOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined) out[key] = value;
+  };
+  set('ShmSize', h.shmSize);
+  set('CapAdd', h.capAdd);
+  set('CapDrop', h.capDrop);
+  set('Ulimits', h.ulimits && Object.entries(h.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard })));
+  set('Tmpfs', h.tmpfs);
+  set('Sysctls', h.sysctls);
+  set('Memory', h.memLimit);
+  set('MemorySwap', h.memswapLimit);
+  set('MemoryReservation', h.memReservation);
+  set('MemorySwappiness', h.memSwappiness);
+  set('NanoCpus', h.cpus === undefined ? undefined : Math.round(h.cpus * 1e9));
+  set('CpuShares', h.cpuShares);
+  set('CpuQuota', h.cpuQuota);
+  set('CpuPeriod', h.cpuPeriod);
+  set('CpuRealtimeRuntime', h.cpuRtRuntime);
+  set('CpuRealtimePeriod', h.cpuRtPeriod);
+  set('CpusetCpus', h.cpuset);
+  set('PidsLimit', h.pidsLimit);
+  if (h.blkio) {
+    const throttle = (list: { path: string; rate: number }[]): { Path: string; Rate: number }[] | undefined =>
+      list.length > 0 ? list.map((d) => ({ Path: d.path, Rate: d.rate })) : undefined;
+    set('BlkioWeight', h.blkio.weight);
+    set('BlkioWeightDevice', h.blkio.weightDevice.length > 0 ? h.blkio.weightDevice.map((d) => ({ Path: d.path, Weight: d.weight })) : undefined);
+    set('BlkioDeviceReadBps', throttle(h.blkio.deviceReadBps));
+    set('BlkioDeviceReadIOps', throttle(h.blkio.deviceReadIops));
+    set('BlkioDeviceWriteBps', throttle(h.blkio.deviceWriteBps));
+    set('BlkioDeviceWriteIOps', throttle(h.blkio.deviceWriteIops));
+  }
+  set('OomKillDisable', h.oomKillDisable);
+  set('OomScoreAdj', h.oomScoreAdj);
+  set('LogConfig', h.logging && { Type: h.logging.driver ?? '', Config: h.logging.options });
+  set('Devices', h.devices?.map((d) => ({ PathOnHost: d.source, PathInContainer: d.target, CgroupPermissions: d.permissions })));
+  set(
+    'DeviceRequests',
+    h.deviceRequests?.map((d) => ({
+      Driver: d.driver ?? '',
+      Count: d.count ?? (d.deviceIds === undefined ? -1 : 0),
+      DeviceIDs: d.deviceIds ?? [],
+      Capabilities: [d.capabilities],
+      Options: d.options ?? {},
+    })),
+  );
+  set('DeviceCgroupRules', h.deviceCgroupRules);
+  set('Dns', h.dns);
+  set('DnsSearch', h.dnsSearch);
+  set('DnsOptions', h.dnsOpt);
+  set('GroupAdd', h.groupAdd);
+  set('IpcMode', h.ipc);
+  set('PidMode', h.pid);
+  set('CgroupParent', h.cgroupParent);
+  set('CgroupnsMode', h.cgroup);
+  set('UTSMode', h.uts);
+  set('ReadonlyRootfs', h.readOnly);
+  if (h.securityOpt) {
+    // "systempaths=unconfined" is not an engine option: it means "no masked or read-only paths" (as docker run does)
+    set('SecurityOpt', h.securityOpt.filter((o) => o !== 'systempaths=unconfined'));
+    if (h.securityOpt.includes('systempaths=unconfined')) {
+      out.MaskedPaths = [];
+      out.ReadonlyPaths = [];
+    }
+  }
+  set('StorageOpt', h.storageOpt);
+  set('UsernsMode', h.usernsMode);
+  set('Runtime', h.runtime);
+  set('Links', h.links);
+  set('VolumesFrom', h.volumesFrom);
+  return out;
+}
+
+/** One network's EndpointSettings (create or connect). */
+export function toEndpointSettings(net: ContainerNetwork): Record<string, unknown> {
+  const ipam =
+    net.ipv4Address || net.ipv6Address || net.linkLocalIps
+      ? {
+          IPAMConfig: {
+            ...(net.ipv4Address ? { IPv4Address: net.ipv4Address } : {}),
+            ...(net.ipv6Address ? { IPv6Address: net.ipv6Address } : {}),
+            ...(net.linkLocalIps ? { LinkLocalIPs: net.linkLocalIps } : {}),
+          },
+        }
+      : {};
+  return {
+    Aliases: net.aliases,
+    ...ipam,
+    ...(net.macAddress ? { MacAddress: net.macAddress } : {}),
+    ...(net.driverOpts ? { DriverOpts: net.driverOpts } : {}),
+    ...(net.links ? { Links: net.links } : {}),
+  };
 }
 
 function portKey(port: number, protocol: 'tcp' | 'udp'): string {
@@ -71,10 +178,12 @@ export function toCreateOptions(req: ContainerRequest): Dockerode.ContainerCreat
   const firstNetwork = req.networks[0];
   const networkMode = req.networkMode ?? firstNetwork?.name;
 
+  const binds = req.mounts.filter(isLegacyBind).map(toBind);
   const hostConfig: Dockerode.HostConfig = {
+    ...(req.host ? toHostConfigOptions(req.host) : {}),
     PortBindings: toPortBindings(req.ports),
-    Mounts: req.mounts.filter((m) => toBind(m) === undefined).map(toMount),
-    Binds: req.mounts.flatMap((m) => toBind(m) ?? []),
+    Mounts: req.mounts.filter((m) => !isLegacyBind(m)).map(toMount),
+    ...(binds.length > 0 ? { Binds: binds } : {}),
     RestartPolicy: toRestartPolicy(req.restartPolicy),
     ExtraHosts: req.extraHosts,
     ...(req.init !== undefined ? { Init: req.init } : {}),
@@ -104,8 +213,11 @@ export function toCreateOptions(req: ContainerRequest): Dockerode.ContainerCreat
   if (req.stopSignal !== undefined) options.StopSignal = req.stopSignal;
   if (req.stopTimeoutS !== undefined) options.StopTimeout = req.stopTimeoutS;
   if (req.healthcheck !== undefined) options.Healthcheck = toHealthConfig(req.healthcheck);
+  if (req.domainname !== undefined) options.Domainname = req.domainname;
+  if (req.macAddress !== undefined) (options as Record<string, unknown>).MacAddress = req.macAddress;
+  if (req.platform !== undefined) (options as Record<string, unknown>).platform = req.platform; // a query parameter
   if (req.networkMode === undefined && firstNetwork !== undefined) {
-    options.NetworkingConfig = { EndpointsConfig: { [firstNetwork.name]: { Aliases: firstNetwork.aliases } } };
+    options.NetworkingConfig = { EndpointsConfig: { [firstNetwork.name]: toEndpointSettings(firstNetwork) } };
   }
   return options;
 }

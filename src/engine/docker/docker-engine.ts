@@ -22,13 +22,14 @@ import type {
   VolumeRequest,
 } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
+import type { IpamConfig } from '../../core/model.js';
 import { LABEL } from '../../core/labels.js';
 import { buildImage } from './build-image.js';
 import { dockerodeOptions, type DockerEndpoint } from './connect.js';
 import { chooseEngine, describeEngineChoice, type EngineChoice } from './engine-choice.js';
 import { openSshRelay } from './ssh-stdio.js';
 import { execInContainer, type ExecOptions } from './container-exec.js';
-import { toCreateOptions } from './container-request.js';
+import { toCreateOptions, toEndpointSettings } from './container-request.js';
 import { listedPorts, toContainerDetails, toContainerInfo } from './container-state.js';
 import { DockerodeClass } from './dockerode-module.js';
 import {
@@ -59,6 +60,20 @@ export function engineLocation(endpoint: DockerEndpoint): EngineLocation {
   if (endpoint.kind === 'unix') return { kind: 'local' };
   if (endpoint.kind === 'tcp' && LOOPBACK_HOSTS.has(endpoint.host)) return { kind: 'local' };
   return { kind: 'remote', via: endpoint.kind, host: endpoint.host };
+}
+
+/** compose's ipam → the Engine's IPAM (Config entries with Subnet, IPRange, Gateway, AuxiliaryAddresses). */
+export function toIpam(ipam: IpamConfig): Dockerode.IPAM {
+  return {
+    Driver: ipam.driver ?? 'default',
+    Config: ipam.config.map((c) => ({
+      ...(c.subnet ? { Subnet: c.subnet } : {}),
+      ...(c.ipRange ? { IPRange: c.ipRange } : {}),
+      ...(c.gateway ? { Gateway: c.gateway } : {}),
+      ...(c.auxAddresses ? { AuxiliaryAddresses: c.auxAddresses } : {}),
+    })),
+    ...(ipam.options ? { Options: ipam.options } : {}),
+  };
 }
 
 function projectFilter(project: string): { label: string[] } {
@@ -202,6 +217,11 @@ export class DockerEngine implements Engine {
           CheckDuplicate: true,
           Labels: req.labels,
           ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+          ...(req.driverOpts !== undefined ? { Options: req.driverOpts } : {}),
+          ...(req.ipam !== undefined ? { IPAM: toIpam(req.ipam) } : {}),
+          ...(req.internal !== undefined ? { Internal: req.internal } : {}),
+          ...(req.attachable !== undefined ? { Attachable: req.attachable } : {}),
+          ...(req.enableIpv6 !== undefined ? { EnableIPv6: req.enableIpv6 } : {}),
         });
         return { created: true };
       } catch (err) {
@@ -251,6 +271,7 @@ export class DockerEngine implements Engine {
         Name: req.name,
         Labels: req.labels,
         ...(req.driver !== undefined ? { Driver: req.driver } : {}),
+        ...(req.driverOpts !== undefined ? { DriverOpts: req.driverOpts } : {}),
       });
       return { created: true };
     });
@@ -285,7 +306,7 @@ export class DockerEngine implements Engine {
     try {
       for (const net of req.networks.slice(1)) {
         await this.call(`connect container ${req.name} to network ${net.name}`, () =>
-          this.docker.getNetwork(net.name).connect({ Container: id, EndpointConfig: { Aliases: net.aliases } }),
+          this.docker.getNetwork(net.name).connect({ Container: id, EndpointConfig: toEndpointSettings(net) }),
         );
       }
     } catch (err) {

@@ -80,3 +80,12 @@ export async function realStack(source: string, prefix: string): Promise<RealSta
 export function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
+
+/** Removes the containers (with their anonymous volumes), networks and volumes that carry `project`'s label. */
+export function removeProjectObjects(project: string): void {
+  const ids = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const label = `label=${LABEL.project}=${project}`;
+  for (const id of ids(['ps', '-aq', '--filter', label])) execFileSync('docker', ['rm', '-fv', id]);
+  for (const id of ids(['network', 'ls', '-q', '--filter', label])) execFileSync('docker', ['network', 'rm', id]);
+  for (const id of ids(['volume', 'ls', '-q', '--filter', label])) execFileSync('docker', ['volume', 'rm', id]);
+}

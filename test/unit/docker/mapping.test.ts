@@ -84,7 +84,7 @@ describe('toCreateOptions', () => {
 
 describe('toRestartPolicy', () => {
   it.each([
-    [undefined, { Name: 'no' }],
+    [undefined, { Name: '' }],
     ['no', { Name: 'no' }],
     ['always', { Name: 'always' }],
     ['unless-stopped', { Name: 'unless-stopped' }],
