@@ -71,7 +71,7 @@ describe('toCreateOptions', () => {
         { type: 'bind', source: '/home/ann/shop/must', target: '/must', readOnly: false },
       ],
     });
-    expect(o.HostConfig?.Binds).toEqual(['/home/ann/shop/data:/data', '/home/ann/shop/conf:/conf:ro']);
+    expect(o.HostConfig?.Binds).toEqual(['/home/ann/shop/data:/data:rw', '/home/ann/shop/conf:/conf:ro']);
     expect(o.HostConfig?.Mounts).toEqual([{ Type: 'bind', Source: '/home/ann/shop/must', Target: '/must', ReadOnly: false }]);
   });
 
