@@ -13,6 +13,7 @@ import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js
 import type { EventSink } from '../core/events.js';
 import type { SourceLocation } from '../core/model.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
+import { removeWithAnonymousVolumes } from './remove-container.js';
 import { pauseHereForTests } from './test-pause.js';
 
 const PORT_RACE_RETRIES = 3;
@@ -97,8 +98,9 @@ async function recreated(req: ApplyRequest, container: ContainerInfo): Promise<P
   req.onCreated(id);
   await pauseHereForTests('after-create');
   await engine.stopContainer(old.id, req.spec.request.stopTimeoutS ?? DEFAULT_STOP_TIMEOUT_S);
-  // Its anonymous volumes now belong to the new container, unless they were renewed.
-  await engine.removeContainer(old.id, { force: true, removeVolumes: renew });
+  // Its anonymous volumes now belong to the new container; renewed, they go with it (those carried over before too).
+  if (renew) await removeWithAnonymousVolumes(engine, old.id, req.onEvent);
+  else await engine.removeContainer(old.id, { force: true, removeVolumes: false });
   return { start: () => startWithPortRetry(req, id, request) };
 }
 
