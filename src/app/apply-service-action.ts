@@ -6,9 +6,8 @@
 // A "port is already allocated" race at start picks another host port and tries again, a bounded number of times.
 import type { ContainerSpec } from '../core/container-spec.js';
 import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-spec.js';
-import type { ContainerInfo } from '../core/engine.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
-import type { ContainerRequest, Engine } from '../core/engine.js';
+import type { ContainerInfo, ContainerRequest, Engine } from '../core/engine.js';
 import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { SourceLocation } from '../core/model.js';
@@ -43,7 +42,7 @@ export interface PreparedContainer {
 }
 
 /**
- * First half of an action: everything up to the start (stop and remove an outdated container, create the new one).
+ * First half of an action: everything up to the start (replace an outdated container, or create one).
  * `up` runs it while the service's dependencies are still becoming ready, then starts once they are.
  */
 export async function prepareServiceContainer(req: ApplyRequest): Promise<PreparedContainer> {
