@@ -74,7 +74,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   const ids = docker(['ps', '-aq', '--filter', `label=${LABEL.project}=${name}`]).split('\n').filter(Boolean);
+  // A carried-over data volume outlives `rm -v` (it is mounted by name): removed by name when a test failed early.
+  const volumes = ids.flatMap((id) => docker(['inspect', '-f', '{{range .Mounts}}{{.Name}} {{end}}', id]).split(' ').filter(Boolean));
   for (const id of ids) docker(['rm', '-fv', id]);
+  for (const v of volumes) spawnSync('docker', ['volume', 'rm', v], { stdio: 'ignore' });
   spawnSync('docker', ['rm', '-fv', taken], { stdio: 'ignore' }); // gone already when its test passed
   for (const id of docker(['network', 'ls', '-q', '--filter', `label=${LABEL.project}=${name}`]).split('\n').filter(Boolean)) docker(['network', 'rm', id]);
   rmSync(dir, { recursive: true, force: true });
@@ -105,7 +108,7 @@ describe('recreate keeps the data (real engine, built CLI)', () => {
     expect(r.stderr).toContain(taken);
     expect(containers()).toEqual([`${name}-db-1 running`]);
     expect(sql('select x from t')).toBe('42');
-    docker(['rm', '-f', taken]);
+    docker(['rm', '-fv', taken]);
   }, TIMEOUT);
 
   it('a SIGKILL between renaming the old container and creating the new one loses nothing', async () => {
