@@ -67,7 +67,8 @@ function parseLongVolume(node: Node, ctx: VolumeContext): VolumeMount {
     }
     case 'bind': {
       if (source === undefined || source === '') throw new VolumeSyntaxError('a bind mount needs a "source" host path');
-      const createHostPath = scalarText(child(child(node, 'bind'), 'create_host_path')) === 'true';
+      // As compose does: created unless the file says `create_host_path: false` (docker/compose#12797).
+      const createHostPath = scalarText(child(child(node, 'bind'), 'create_host_path')) !== 'false';
       return { type: 'bind', source: resolveHostPath(source, ctx), target, readOnly, createHostPath };
     }
     case 'tmpfs':
