@@ -6,13 +6,13 @@
 // A "port is already allocated" race at start picks another host port and tries again, a bounded number of times.
 import type { ContainerSpec } from '../core/container-spec.js';
 import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-spec.js';
-import type { ContainerInfo } from '../core/engine.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
-import type { ContainerRequest, Engine } from '../core/engine.js';
+import type { ContainerInfo, ContainerRequest, Engine } from '../core/engine.js';
 import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { SourceLocation } from '../core/model.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
+import { removeWithAnonymousVolumes } from './remove-container.js';
 import { pauseHereForTests } from './test-pause.js';
 
 const PORT_RACE_RETRIES = 3;
@@ -42,7 +42,7 @@ export interface PreparedContainer {
 }
 
 /**
- * First half of an action: everything up to the start (stop and remove an outdated container, create the new one).
+ * First half of an action: everything up to the start (replace an outdated container, or create one).
  * `up` runs it while the service's dependencies are still becoming ready, then starts once they are.
  */
 export async function prepareServiceContainer(req: ApplyRequest): Promise<PreparedContainer> {
@@ -97,8 +97,9 @@ async function recreated(req: ApplyRequest, container: ContainerInfo): Promise<P
   req.onCreated(id);
   await pauseHereForTests('after-create');
   await engine.stopContainer(old.id, req.spec.request.stopTimeoutS ?? DEFAULT_STOP_TIMEOUT_S);
-  // Its anonymous volumes now belong to the new container, unless they were renewed.
-  await engine.removeContainer(old.id, { force: true, removeVolumes: renew });
+  // Its anonymous volumes now belong to the new container; renewed, they go with it (those carried over before too).
+  if (renew) await removeWithAnonymousVolumes(engine, old.id, req.onEvent);
+  else await engine.removeContainer(old.id, { force: true, removeVolumes: false });
   return { start: () => startWithPortRetry(req, id, request) };
 }
 

@@ -1,5 +1,5 @@
 // A bind mount whose host folder is missing (a fresh clone with `data/` git-ignored), through the built CLI on the
-// real engine: the short syntax creates the folder, as compose does (`create_host_path`); the long syntax with
+// real engine: the folder is created, as compose does (`create_host_path`, the default); the long syntax with
 // `bind.create_host_path: false` fails as a compose-file error (exit 3) located at the service.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,12 +30,15 @@ function project(compose: string): { dir: string; name: string } {
 }
 
 describe('bind mount with a missing host folder (real engine, built CLI)', () => {
-  it('short syntax: the folder is created and mounted', () => {
+  it('short syntax, and long syntax without create_host_path: the folder is created and mounted', () => {
     const { dir, name } = project(`services:
   app:
     image: redis:7-alpine
     volumes:
       - ./data/cache:/data
+      - type: bind
+        source: ./logs
+        target: /logs
 `);
     expect(existsSync(join(dir, 'data'))).toBe(false);
     const r = devstack(['up', '-p', name], { cwd: dir });
@@ -43,6 +46,7 @@ describe('bind mount with a missing host folder (real engine, built CLI)', () =>
     expect(statSync(join(dir, 'data', 'cache')).isDirectory()).toBe(true);
     docker(['exec', `${name}-app-1`, 'touch', '/data/written-inside']);
     expect(existsSync(join(dir, 'data', 'cache', 'written-inside'))).toBe(true);
+    expect(statSync(join(dir, 'logs')).isDirectory()).toBe(true);
   }, TIMEOUT);
 
   it('long syntax with create_host_path: false: exit 3, located, nothing created', () => {

@@ -2,7 +2,7 @@
 // the image's VOLUME is carried over (config change, --force-recreate), `down -v` still removes it, a failed
 // create gives the old container back, and a SIGKILL between the steps of a recreate loses nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   const ids = docker(['ps', '-aq', '--filter', `label=${LABEL.project}=${name}`]).split('\n').filter(Boolean);
+  // A carried-over data volume outlives `rm -v` (it is mounted by name): removed by name when a test failed early.
+  const volumes = ids.flatMap((id) => docker(['inspect', '-f', '{{range .Mounts}}{{.Name}} {{end}}', id]).split(' ').filter(Boolean));
   for (const id of ids) docker(['rm', '-fv', id]);
+  for (const v of volumes) spawnSync('docker', ['volume', 'rm', v], { stdio: 'ignore' });
   spawnSync('docker', ['rm', '-fv', taken], { stdio: 'ignore' }); // gone already when its test passed
   for (const id of docker(['network', 'ls', '-q', '--filter', `label=${LABEL.project}=${name}`]).split('\n').filter(Boolean)) docker(['network', 'rm', id]);
   rmSync(dir, { recursive: true, force: true });
@@ -105,7 +108,7 @@ describe('recreate keeps the data (real engine, built CLI)', () => {
     expect(r.stderr).toContain(taken);
     expect(containers()).toEqual([`${name}-db-1 running`]);
     expect(sql('select x from t')).toBe('42');
-    docker(['rm', '-f', taken]);
+    docker(['rm', '-fv', taken]);
   }, TIMEOUT);
 
   it('a SIGKILL between renaming the old container and creating the new one loses nothing', async () => {
@@ -119,11 +122,44 @@ describe('recreate keeps the data (real engine, built CLI)', () => {
 
   it('a SIGKILL between creating the new container and removing the old one loses nothing', async () => {
     await killedAt('after-create', '5');
-    expect(containers()).toEqual([`${name}-db-1 created`, expect.stringMatching(new RegExp(`^[0-9a-f]{12}_${name}-db-1 running$`))].sort());
+    const left = containers();
+    expect(left).toHaveLength(2);
+    expect(left).toContain(`${name}-db-1 created`);
+    expect(left).toContainEqual(expect.stringMatching(new RegExp(`^[0-9a-f]{12}_${name}-db-1 running$`)));
     const r = up();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr + r.stdout).toMatch(/left by an interrupted recreate/);
     expect(containers()).toEqual([`${name}-db-1 running`]);
+    expect(sql('select x from t')).toBe('42');
+  }, TIMEOUT);
+
+  it('a watch reload after a compose edit recreates the container on the same data', async () => {
+    const watchRule = '\n    develop:\n      watch:\n        - action: sync\n          path: ./conf\n          target: /tmp/conf';
+    mkdirSync(join(dir, 'conf'), { recursive: true });
+    compose('6', watchRule);
+    expect(up().status).toBe(0);
+    const watch = spawn(process.execPath, [BIN, 'watch', '-p', name], { cwd: dir, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const saw = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => stderr.includes(text) && resolve();
+        watch.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          check();
+        });
+        watch.once('exit', (code) => reject(new Error(`devstack watch ended (${code}) before "${text}": ${stderr}`)));
+        check();
+      });
+    try {
+      await saw('watching db for changes');
+      compose('7', watchRule);
+      await saw('project reloaded: db recreated');
+    } finally {
+      const exited = new Promise((resolve) => watch.once('exit', resolve));
+      watch.kill('SIGINT');
+      await exited;
+    }
+    expect(docker(['inspect', '-f', '{{range .Config.Env}}{{println .}}{{end}}', `${name}-db-1`])).toContain('MARK=7');
     expect(sql('select x from t')).toBe('42');
   }, TIMEOUT);
 

@@ -1,7 +1,7 @@
 // `up` over a stack docker-compose 1.29 scaled to 3 (`up --scale cache=3`), through the built CLI on the real
 // engine: devstack runs one container per service, so replicas 2 and 3 go (as compose removes them when the scale
 // goes down), each named in a warning line, never silently.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,15 @@ import { docker, uniqueName } from './support/real-stack.js';
 const TIMEOUT = 240_000;
 const dir = mkdtempSync(join(tmpdir(), 'dsscale-'));
 const name = uniqueName('dsscale');
+/** The anonymous volumes of docker-compose's replicas (redis declares VOLUME /data): this test's to remove. */
+const replicaVolumes: string[] = [];
 const containers = () => docker(['ps', '-a', '--filter', `label=${LABEL.project}=${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean).sort();
 
 afterAll(() => {
   const label = `label=${LABEL.project}=${name}`;
   for (const id of docker(['ps', '-aq', '--filter', label]).split('\n').filter(Boolean)) docker(['rm', '-fv', id]);
   for (const id of docker(['network', 'ls', '-q', '--filter', label]).split('\n').filter(Boolean)) docker(['network', 'rm', id]);
+  for (const v of replicaVolumes) spawnSync('docker', ['volume', 'rm', v], { stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -27,6 +30,7 @@ describe('up over a scaled stack (real engine, built CLI)', () => {
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  cache:\n    image: redis:7-alpine\n');
     execFileSync('docker-compose', ['-p', name, 'up', '-d', '--scale', 'cache=3'], { cwd: dir, stdio: 'ignore' });
     expect(containers()).toEqual([`${name}_cache_1`, `${name}_cache_2`, `${name}_cache_3`]);
+    for (const c of containers()) replicaVolumes.push(...docker(['inspect', '-f', '{{range .Mounts}}{{.Name}} {{end}}', c]).split(' ').filter(Boolean));
 
     const r = devstack(['up', '-p', name], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);

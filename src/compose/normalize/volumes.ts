@@ -83,6 +83,7 @@ function parseLongVolume(node: Node, ctx: VolumeContext): VolumeMount {
     case 'bind': {
       if (source === undefined || source === '') throw new VolumeSyntaxError('a bind mount needs a "source" host path');
       const bind = child(node, 'bind');
+      // As compose does: created unless the file says `create_host_path: false` (docker/compose#12797).
       const createHostPath = scalarText(child(bind, 'create_host_path')) !== 'false';
       const propagation = scalarText(child(bind, 'propagation'));
       if (propagation !== undefined && !PROPAGATIONS.has(propagation)) {

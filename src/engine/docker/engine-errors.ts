@@ -138,7 +138,7 @@ export function toDevstackError(err: unknown, what: string, address: string): De
   }
   if (/bind source path does not exist/i.test(message)) {
     return new DevstackError('compose', `${what}: ${message}`, {
-      hint: 'Create that folder, or let the engine create it: `bind: { create_host_path: true }` (the short syntax ./dir:/path implies it).',
+      hint: 'Create that folder, or let the engine create it: drop `create_host_path: false` from the bind mount.',
       cause: err,
     });
   }

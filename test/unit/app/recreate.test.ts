@@ -141,6 +141,16 @@ describe('recreate (fake engine)', () => {
     expect([...engine.containers.values()].map((c) => c.request.name)).toEqual(['demo-db-1']);
   });
 
+  it('a rebuild (fresh anonymous volumes) removes the old ones, including one an earlier recreate carried over', async () => {
+    const engine = engineWithPostgres();
+    await up(request(dbProject(), []), { engine, ports, waitForService: ready });
+    await up(request(dbProject({ CHANGED: '1' }), []), { engine, ports, waitForService: ready });
+    const carried = dataVolumeOf(engine, 'demo-db-1') as string;
+    await up(request(dbProject({ CHANGED: '1' }), [], { rebuild: ['db'] }), { engine, ports, waitForService: ready });
+    expect(engine.volumes.has(carried)).toBe(false);
+    expect(dataVolumeOf(engine, 'demo-db-1')).not.toBe(carried);
+  });
+
   it('down --volumes removes an anonymous volume a recreate handed over by name', async () => {
     const engine = engineWithPostgres();
     await up(request(dbProject(), []), { engine, ports, waitForService: ready });

@@ -54,6 +54,8 @@ describe('volumes', () => {
         '      - { type: volume, source: data, target: /more, volume: { nocopy: true } }',
         '      - { type: volume, target: /anon }',
         '      - { type: tmpfs, target: /tmp }',
+        '      - { type: bind, source: ./made, target: /made }',
+        '      - { type: bind, source: ./must, target: /must, bind: { create_host_path: false } }',
         'volumes:',
         '  data:',
       ].join('\n'),
@@ -71,6 +73,9 @@ describe('volumes', () => {
       { type: 'volume', source: 'data', target: '/more', readOnly: false, noCopy: true },
       { type: 'volume', target: '/anon', readOnly: false },
       { type: 'tmpfs', target: '/tmp', readOnly: false },
+      // The long syntax creates a missing host folder too, unless it says not to (as compose does).
+      { type: 'bind', source: path.join(dir, 'made'), target: '/made', readOnly: false, createHostPath: true },
+      { type: 'bind', source: path.join(dir, 'must'), target: '/must', readOnly: false, createHostPath: false },
     ]);
     expect(os.homedir()).toBeTruthy();
   });
