@@ -1,7 +1,7 @@
 // A remote engine, for real: the second dockerd that scripts/remote-engine.sh runs in its own network namespace,
 // reached over ssh:// (the system ssh running docker system dial-stdio) and through contexts made by the docker
 // CLI (`docker context create`). Fails, never skips, when that engine is not there.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
-import { devstack } from '../smoke/support/cli.js';
+import pg from 'pg';
+import { BIN, devstack } from '../smoke/support/cli.js';
 
 interface Remote {
   address: string;
@@ -87,6 +88,31 @@ function holdLocalPort(port: number): Promise<net.Server> {
   });
 }
 
+/** Runs `devstack forward` until it says it forwards, asks Postgres on 127.0.0.1:port, then Ctrl-C. */
+async function forwardAndQuery(cwd: string, args: string[], env: Record<string, string | undefined>, port: number): Promise<{ output: string; rows: unknown[]; exitCode: number | null }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (output.includes('Ctrl-C stops')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then((code) => reject(new Error(`devstack forward ended (${code}): ${output}`)));
+    });
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'app', password: 'secret', database: 'app' });
+    await client.connect();
+    const { rows } = await client.query('SELECT 42 AS answer');
+    await client.end();
+    return { output, rows, exitCode: (child.kill('SIGINT'), await exited) };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
 beforeAll(() => {
   remote = JSON.parse(readFileSync(REMOTE_JSON, 'utf8')) as Remote; // missing: run npm run remote-engine (fails the file)
   remoteDocker('version', '--format', '{{.Server.Version}}');
@@ -135,6 +161,13 @@ describe('a remote engine over ssh://', () => {
       const portsOut = devstack(['ports', '-p', project], { cwd, env });
       expect(portsOut.stdout).toContain(`5432/tcp -> 127.0.0.1:${ports.db}`);
       expect(portsOut.stdout).not.toContain(`-> 127.0.0.1:${ports.cache}\n`);
+
+      // forward: Postgres answers on this host's loopback at the port the project publishes.
+      decoy.close();
+      const forwarded = await forwardAndQuery(cwd, ['forward', '-p', project], env, ports.db);
+      expect(forwarded.output).toMatch(new RegExp(`db\\s+5432/tcp  127\\.0\\.0\\.1:${ports.db} -> engine host 127\\.0\\.0\\.1:${ports.db}`));
+      expect(forwarded.rows).toEqual([{ answer: 42 }]);
+      expect(forwarded.exitCode).toBe(0);
 
       const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
       expect(down.status, down.stderr).toBe(0);

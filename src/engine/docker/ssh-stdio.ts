@@ -4,8 +4,10 @@
 // The same ssh reaches a port on the engine host (`ssh -W host:port`): readiness probes and `devstack forward`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { Duplex } from 'node:stream';
+import type { PortRelay } from '../../core/engine.js';
+import { listenLoopbackRelay } from '../ports/loopback-relay.js';
 
 export interface SshTarget {
   host: string;
@@ -136,49 +138,11 @@ export function sshDialAgent(target: SshTarget): http.Agent {
   return agent;
 }
 
-export interface PortRelay {
-  /** Where to connect on this host. */
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
 /**
  * Listens on this host's loopback (`localPort`, 0 = any) and carries each connection over `ssh -W` to
- * `toHost:toPort` as the engine host sees it. The listener does not keep the process alive by itself.
+ * `toHost:toPort` as the engine host sees it.
  */
 export function openSshRelay(target: SshTarget, toHost: string, toPort: number, localPort = 0, opts: { keepAlive?: boolean } = {}): Promise<PortRelay> {
   const args = forwardArgs(target, toHost, toPort);
-  const open = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    open.add(socket);
-    const remote = new SshStdioStream(args);
-    socket.pipe(remote).pipe(socket);
-    const end = () => {
-      open.delete(socket);
-      socket.destroy();
-      remote.destroy();
-    };
-    socket.on('error', end);
-    socket.on('close', end);
-    remote.on('error', end);
-    remote.on('close', end);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(localPort, '127.0.0.1', () => {
-      server.off('error', reject);
-      if (!opts.keepAlive) server.unref();
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        host: '127.0.0.1',
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of open) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLoopbackRelay(localPort, () => new SshStdioStream(args), opts);
 }
