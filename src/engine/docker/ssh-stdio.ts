@@ -3,6 +3,8 @@
 // The system's ssh (not ssh2) so ~/.ssh/config, agents, ProxyJump and known_hosts apply as they do for `docker`.
 // The same ssh reaches a port on the engine host (`ssh -W host:port`): readiness probes and `devstack forward`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -15,6 +17,19 @@ export interface SshTarget {
   port?: number;
   /** The engine's socket on the remote, when the address names one (ssh://host/run/docker.sock). */
   socketPath?: string;
+  /** Extra `-o` options (connection sharing, see sshMultiplexing). */
+  sshOptions?: string[];
+}
+
+/**
+ * Connection sharing as the docker CLI does it (and with its settings): the first ssh becomes the master of a
+ * socket in the docker config folder, later ones ride on it instead of a new handshake each.
+ * DOCKER_SSH_NO_MUX=1 turns it off; DOCKER_SSH_MUX_PERSIST keeps the master after its own session ends.
+ */
+export function sshMultiplexing(env: Record<string, string | undefined>, configDir: string): string[] {
+  if (/^(1|t|true)$/i.test(env.DOCKER_SSH_NO_MUX ?? '')) return [];
+  const persist = env.DOCKER_SSH_MUX_PERSIST ? ['-o', `ControlPersist=${env.DOCKER_SSH_MUX_PERSIST}`] : [];
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${configDir}/%r@%h:%p`, ...persist];
 }
 
 /** Fail fast instead of prompting: devstack has no terminal to offer ssh, and a wrong key must be an error in < 5 s. */
@@ -24,6 +39,7 @@ const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=4', '-o', 'Ser
 export function sshBaseArgs(target: SshTarget): string[] {
   return [
     ...SSH_OPTIONS,
+    ...(target.sshOptions ?? []),
     '-T',
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port !== undefined ? ['-p', String(target.port)] : []),
@@ -130,8 +146,20 @@ export class SshStdioStream extends Duplex {
   }
 }
 
+/** The folder of the ControlPath must exist, or ssh shares nothing (it still connects). */
+function ensureControlDir(target: SshTarget): void {
+  const controlPath = target.sshOptions?.find((o) => o.startsWith('ControlPath='));
+  if (!controlPath) return;
+  try {
+    mkdirSync(path.dirname(controlPath.slice('ControlPath='.length)), { recursive: true, mode: 0o700 });
+  } catch {
+    // ssh says why on its stderr and goes on without sharing
+  }
+}
+
 /** An http.Agent whose connections are `ssh … docker system dial-stdio` children; idle ones are kept for reuse. */
 export function sshDialAgent(target: SshTarget): http.Agent {
+  ensureControlDir(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
   const args = dialStdioArgs(target);
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshStdioStream(args);
