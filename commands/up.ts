@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { bothOrFirstError, DevstackCommand } from '../src/cli/base-command.js';
 import { chooseProgress } from '../src/cli/progress/choose-progress.js';
 import { formatUpSummary } from '../src/cli/render-up.js';
-import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, readinessWaiter, remoteBindDeps, stateDir } from '../src/cli/runtime.js';
 
 export default class Up extends DevstackCommand {
   static override description = 'Build, create and start the stack in dependency order; return when every service is ready.';
@@ -48,7 +48,7 @@ export default class Up extends DevstackCommand {
           signal: this.interrupt.signal,
           onEvent: progress.onEvent,
         },
-        { engine, ports: await ports, waitForService: await waiter },
+        { engine, ports: await ports, waitForService: await waiter, ...(engine.location?.kind === 'remote' ? { remoteBinds: await remoteBindDeps() } : {}) },
       );
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));

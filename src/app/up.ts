@@ -17,6 +17,7 @@ import { serviceFailure } from './service-failure.js';
 import { selectServices } from './select-services.js';
 import { startPriorities } from '../core/start-priority.js';
 import { StartOrder } from './start-order.js';
+import { carryBindMounts, type RemoteBindDeps } from './remote-bind-volumes.js';
 
 export interface UpRequest {
   project: Project;
@@ -43,6 +44,8 @@ export interface UpDeps {
   engine: Engine;
   ports: HostPortPlanner;
   waitForService: WaitForService;
+  /** Given on a remote engine: bind-mounted project folders are carried there in project volumes. */
+  remoteBinds?: RemoteBindDeps;
 }
 
 export interface UpServiceResult {
@@ -66,8 +69,10 @@ const INTERRUPT_STOP_TIMEOUT_S = 3;
 
 export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   const started = Date.now();
-  const { project, onEvent } = req;
+  const { onEvent } = req;
   const { engine } = deps;
+  const carried = deps.remoteBinds ? carryBindMounts(engine, req.project, deps.remoteBinds, onEvent) : undefined;
+  const project = carried?.project ?? req.project;
   const graph = new DependencyGraph(project.services);
   assertAcyclic(graph, project.services);
   const selected = selectServices(project, graph, req.services);
@@ -152,6 +157,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
       // While its dependencies become ready: its image is built or pulled and its container created.
       const prepare = async (): Promise<PreparedContainer> => {
         const imageRef = await imageFor(name);
+        await carried?.fill(name, imageRef);
         const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await engine.imageId?.(imageRef));
         actions.set(name, action);
         return prepareServiceContainer({

@@ -7,6 +7,7 @@ import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 import type { BuildContextFacts } from '../core/build-context.js';
 import type { InitDeps } from '../app/init.js';
+import type { RemoteBindDeps } from '../app/remote-bind-volumes.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
 import type { WaitForService } from '../core/service-wait.js';
@@ -54,6 +55,12 @@ export async function readinessWaiter(): Promise<WaitForService> {
 export async function hostPortPlanner(): Promise<HostPortPlanner> {
   const { planHostPorts, pickReplacementPort, rememberReplacementPort } = await import('../engine/ports/plan-host-ports.js');
   return { plan: planHostPorts, pickReplacement: pickReplacementPort, rememberReplacement: rememberReplacementPort };
+}
+
+/** What `up` needs to carry bind-mounted project folders to a remote engine. */
+export async function remoteBindDeps(): Promise<RemoteBindDeps> {
+  const [{ createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
+  return { archive: createFolderArchive, kindOf: hostPathKind };
 }
 
 /** File watching and syncing into containers, for `watch` and `up --watch`. */

@@ -206,6 +206,11 @@ export interface Engine {
    */
   openPortRelay?(toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }): Promise<PortRelay>;
   ping(signal?: AbortSignal): Promise<EngineInfo>;
+  /**
+   * Replaces the content of volume `volume` with the tar stream, through a container of `image` that is created
+   * (never started) with the volume mounted, and removed after. For bind mounts carried to a remote engine.
+   */
+  fillVolume?(volume: string, image: string, tar: Readable, labels: Record<string, string>): Promise<void>;
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;
   /** Every container on the engine that publishes a host port (for port planning). */

@@ -3,7 +3,7 @@
 // CLI (`docker context create`). Fails, never skips, when that engine is not there.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,6 +179,46 @@ describe('a remote engine over ssh://', () => {
       decoy.close();
       remoteDocker('rm', '-f', foreign);
     }
+  });
+});
+
+describe('bind mounts on a remote engine', () => {
+  it('a project folder is copied into a project volume (.dockerignore honoured); down --volumes removes it', () => {
+    const project = newProject();
+    const cwd = path.join(dir, project);
+    mkdirSync(path.join(cwd, 'init', 'node_modules'), { recursive: true });
+    writeFileSync(path.join(cwd, 'init', '01.sql'), "CREATE TABLE seeded (v text); INSERT INTO seeded VALUES ('from this host');\n");
+    writeFileSync(path.join(cwd, 'init', 'node_modules', 'ignored.sql'), 'SELECT broken syntax;\n');
+    writeFileSync(path.join(cwd, 'init', '.dockerignore'), 'node_modules\n');
+    writeFileSync(
+      path.join(cwd, 'compose.yaml'),
+      'services:\n  db:\n    image: postgres:16-alpine\n    environment: { POSTGRES_USER: app, POSTGRES_PASSWORD: secret, POSTGRES_DB: app }\n    volumes: ["./init:/docker-entrypoint-initdb.d:ro"]\n',
+    );
+    const env = { DOCKER_HOST: remote.sshHost };
+    const up = devstack(['up', '-p', project], { cwd, env });
+    expect(up.status, up.stderr).toBe(0);
+    // The container's init folder is a volume (not a bind of a path on the engine host) holding what this host has.
+    const mounts = JSON.parse(remoteDocker('inspect', '--format', '{{json .Mounts}}', `${project}-db-1`)) as { Type: string; Name?: string; Destination: string }[];
+    const init = mounts.find((m) => m.Destination === '/docker-entrypoint-initdb.d');
+    expect(init?.Type).toBe('volume');
+    expect(init?.Name).toMatch(new RegExp(`^${project}_bind_init_[0-9a-f]{8}$`));
+    expect(remoteDocker('exec', `${project}-db-1`, 'ls', '-A', '/docker-entrypoint-initdb.d').split('\n').sort()).toEqual(['.dockerignore', '01.sql']);
+    expect(remoteDocker('exec', `${project}-db-1`, 'psql', '-U', 'app', '-d', 'app', '-tAc', 'SELECT v FROM seeded')).toBe('from this host');
+    const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
+    expect(down.status, down.stderr).toBe(0);
+    expect(remoteDocker('volume', 'ls', '-q', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+  });
+
+  it('a path outside the project or a socket: a located error before anything starts', () => {
+    const project = newProject();
+    const cwd = path.join(dir, project);
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(path.join(cwd, 'compose.yaml'), 'services:\n  cache:\n    image: redis:7-alpine\n    volumes: ["/etc:/host-etc:ro"]\n');
+    const up = devstack(['up', '-p', project], { cwd, env: { DOCKER_HOST: remote.sshHost } });
+    expect(up.status).toBe(3);
+    expect(up.stderr).toContain(`${path.join(cwd, 'compose.yaml')}:2:3: service cache: bind mount /etc:/host-etc is outside the project folder`);
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
   });
 });
 

@@ -158,6 +158,28 @@ async function checkAllSymlinks(contextDir: string, matcher: DockerignoreMatcher
   }
 }
 
+/**
+ * A folder of the project as a tar stream, as a build context is sent (.dockerignore honoured, symlinks kept
+ * inside the project, sockets and devices left out): what fills a remote engine's copy of a bind mount.
+ */
+export async function createFolderArchive(dir: string, confineTo: string): Promise<Readable> {
+  const realConfine = await realExisting(path.resolve(confineTo), 'project folder');
+  const folder = await realExisting(dir, 'folder');
+  if (!isInside(realConfine, folder)) throw escapeError('folder', `${dir} (→ ${folder})`, confineTo);
+  const matcher = await loadMatcher(folder, '.dockerignore');
+  await checkAllSymlinks(folder, matcher, realConfine, confineTo);
+  const pack = tarStream.pack();
+  const fill = async () => {
+    for await (const entry of walkContext(folder, matcher)) {
+      const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, realConfine, confineTo) : undefined;
+      await packEntry(pack, entry, link);
+    }
+    pack.finalize();
+  };
+  fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
+  return Readable.from(pack, { objectMode: false });
+}
+
 export async function createBuildContext(req: BuildContextRequest): Promise<Readable> {
   const paths = await resolveBuildPaths(req);
   const confineTo = path.resolve(req.confineTo);
