@@ -161,6 +161,10 @@ describe('a remote engine over ssh://', () => {
       const portsOut = devstack(['ports', '-p', project], { cwd, env });
       expect(portsOut.stdout).toContain(`5432/tcp -> 127.0.0.1:${ports.db}`);
       expect(portsOut.stdout).not.toContain(`-> 127.0.0.1:${ports.cache}\n`);
+      expect(portsOut.stderr).toContain('these 127.0.0.1 addresses answer here while `devstack forward` runs');
+      const envOut = devstack(['env', '-p', project], { cwd, env });
+      expect(envOut.stdout).toContain(`DATABASE_URL=postgresql://app:secret@127.0.0.1:${ports.db}/app`);
+      expect(envOut.stderr).toContain('`devstack forward`');
 
       // forward: Postgres answers on this host's loopback at the port the project publishes.
       decoy.close();
@@ -249,6 +253,12 @@ describe('a remote engine through docker contexts', () => {
     expect(up.status, up.stderr).toBe(0);
     expect(up.stderr).toContain(`db ready (postgres SELECT 1 at ${remote.address}:${ports.db} as app/app)`);
     expect(up.stderr).toContain(`cache ready (redis PING at ${remote.address}:${ports.cache})`);
+    // ports and env give the engine host's address: that is what works from here.
+    const portsOut = devstack(['ports', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(portsOut.stdout).toContain(`5432/tcp -> ${remote.address}:${ports.db}`);
+    const envOut = devstack(['env', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(envOut.stdout).toContain(`DATABASE_URL=postgresql://app:secret@${remote.address}:${ports.db}/app`);
+    expect(envOut.stdout).toContain(`REDIS_URL=redis://${remote.address}:${ports.cache}`);
     const ps = devstack(['ps', '-p', project, '--context', 'devbox-tls'], { cwd, env });
     expect(ps.stdout).toMatch(new RegExp(`cache\\s+${project}-cache-1\\s+running`));
     const down = devstack(['down', '-p', project, '--volumes', '--yes', '--context', 'devbox-tls'], { cwd, env });
