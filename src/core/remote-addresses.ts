@@ -13,7 +13,9 @@ export function publishedFromHere(location: EngineLocation | undefined, port: Pu
 /** One line for a remote engine whose loopback addresses need `devstack forward`; undefined when none do. */
 export function forwardNote(location: EngineLocation | undefined, ports: PublishedPort[]): string | undefined {
   if (location?.kind !== 'remote') return undefined;
-  const onEngineLoopback = ports.filter((p) => p.hostPort > 0 && (location.via === 'ssh' || !WILDCARDS.has(p.hostIp)));
+  // Ports given as publishedFromHere made them (the engine host's address) or as published (a wildcard) are reachable.
+  const reachable = (p: PublishedPort) => WILDCARDS.has(p.hostIp) || p.hostIp === location.host;
+  const onEngineLoopback = ports.filter((p) => p.hostPort > 0 && (location.via === 'ssh' || !reachable(p)));
   if (onEngineLoopback.length === 0) return undefined;
   return location.via === 'ssh'
     ? `the engine runs on ${location.host}: these 127.0.0.1 addresses answer here while \`devstack forward\` runs`
