@@ -30,10 +30,11 @@ describe('chooseEngine: the docker CLI order', () => {
       host: '10.0.0.5',
       user: 'dev',
       address: 'ssh://dev@10.0.0.5',
-      // connection sharing like the docker CLI: its ControlPath in the docker config folder
-      sshOptions: ['-o', 'ControlMaster=auto', '-o', `ControlPath=${CONFIG}/%r@%h:%p`],
+      sshOptions: [], // no shared connection unless its master persists on its own (DOCKER_SSH_MUX_PERSIST)
     });
-    const noMux = chooseEngine({ env: { HOME: '/home/ann', DOCKER_SSH_NO_MUX: '1' }, contextFlag: 'devbox', ...contexts });
+    const mux = chooseEngine({ env: { HOME: '/home/ann', DOCKER_SSH_MUX_PERSIST: '60s' }, contextFlag: 'devbox', ...contexts });
+    expect(mux.endpoint).toMatchObject({ sshOptions: ['-o', 'ControlMaster=auto', '-o', `ControlPath=${CONFIG}/%r@%h:%p`, '-o', 'ControlPersist=60s'] });
+    const noMux = chooseEngine({ env: { HOME: '/home/ann', DOCKER_SSH_NO_MUX: '1', DOCKER_SSH_MUX_PERSIST: '60s' }, contextFlag: 'devbox', ...contexts });
     expect(noMux.endpoint).toMatchObject({ sshOptions: [] });
   });
 

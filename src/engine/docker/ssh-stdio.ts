@@ -22,14 +22,15 @@ export interface SshTarget {
 }
 
 /**
- * Connection sharing as the docker CLI does it (and with its settings): the first ssh becomes the master of a
- * socket in the docker config folder, later ones ride on it instead of a new handshake each.
- * DOCKER_SSH_NO_MUX=1 turns it off; DOCKER_SSH_MUX_PERSIST keeps the master after its own session ends.
+ * Connection sharing (the docker CLI's ControlPath in the docker config folder), only when DOCKER_SSH_MUX_PERSIST is
+ * set: then the master is a background ssh of its own. Without it the first connection's ssh would be the master,
+ * and closing that one connection (devstack ends idle ones) cut every connection riding on it — measured:
+ * "ssh exited with code 255" in the middle of `up`. DOCKER_SSH_NO_MUX=1 turns it off in any case.
  */
 export function sshMultiplexing(env: Record<string, string | undefined>, configDir: string): string[] {
   if (/^(1|t|true)$/i.test(env.DOCKER_SSH_NO_MUX ?? '')) return [];
-  const persist = env.DOCKER_SSH_MUX_PERSIST ? ['-o', `ControlPersist=${env.DOCKER_SSH_MUX_PERSIST}`] : [];
-  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${configDir}/%r@%h:%p`, ...persist];
+  if (!env.DOCKER_SSH_MUX_PERSIST) return [];
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${configDir}/%r@%h:%p`, '-o', `ControlPersist=${env.DOCKER_SSH_MUX_PERSIST}`];
 }
 
 /** Fail fast instead of prompting: devstack has no terminal to offer ssh, and a wrong key must be an error in < 5 s. */
