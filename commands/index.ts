@@ -9,6 +9,7 @@ import Config from './config.js';
 import Doctor from './doctor.js';
 import Down from './down.js';
 import Env from './env.js';
+import Forward from './forward.js';
 import Init from './init.js';
 import Logs from './logs.js';
 import Ports from './ports.js';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   doctor: Doctor,
   down: Down,
   env: Env,
+  forward: Forward,
   init: Init,
   logs: Logs,
   ports: Ports,

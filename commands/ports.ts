@@ -12,6 +12,9 @@ export default class Ports extends DevstackCommand {
     const engine = await openDockerEngine(this.interrupt.signal);
     const { portsView } = await import('../src/app/ports-view.js');
     const rows = await portsView({ projectName: name }, { engine });
+    const { forwardNote } = await import('../src/core/remote-addresses.js');
+    const note = forwardNote(engine.location, rows.map((r) => ({ containerPort: r.containerPort, protocol: r.protocol, hostIp: r.hostIp, hostPort: r.hostPort })));
+    if (note) process.stderr.write(`note: ${note}\n`);
     if (flags.json) this.printLine(JSON.stringify(rows));
     else formatPortLines(rows).forEach((l) => this.printLine(l));
   }

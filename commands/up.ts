@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { bothOrFirstError, DevstackCommand } from '../src/cli/base-command.js';
 import { formatUpSummary } from '../src/cli/render-up.js';
 import { strictPortsFlag, waitTimeoutFlag } from '../src/cli/shared-flags.js';
-import { bindMountFacts, hostPortPlanner, loadProjectFromFlags, openDockerEngine, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { bindMountFacts, hostPortPlanner, loadProjectFromFlags, openDockerEngine, projectExclusive, readinessWaiter, remoteBindDeps, stateDir } from '../src/cli/runtime.js';
 
 export default class Up extends DevstackCommand {
   static override description = 'Build, create and start the stack in dependency order; return when every service is ready.';
@@ -49,7 +49,13 @@ export default class Up extends DevstackCommand {
           signal: this.interrupt.signal,
           onEvent: progress.onEvent,
         },
-        { engine, ports: await ports, waitForService: await waiter, bindMounts: await bindMountFacts() },
+        {
+          engine,
+          ports: await ports,
+          waitForService: await waiter,
+          bindMounts: await bindMountFacts(),
+          ...(engine.location?.kind === 'remote' ? { remoteBinds: await remoteBindDeps() } : {}),
+        },
       ));
       await progress.close();
       if (flags.json) this.printLine(JSON.stringify({ type: 'result', ...result }));

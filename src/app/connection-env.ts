@@ -3,6 +3,7 @@
 import { deriveConnectionEnv, type ConnectionEnv } from '../core/connection-env.js';
 import type { Engine } from '../core/engine.js';
 import type { Project } from '../core/model.js';
+import { forwardNote } from '../core/remote-addresses.js';
 import { runningServices } from './ports-view.js';
 
 export async function connectionEnv(req: { project: Project }, deps: { engine: Engine }): Promise<ConnectionEnv> {
@@ -13,5 +14,7 @@ export async function connectionEnv(req: { project: Project }, deps: { engine: E
     service,
     published: running.find((r) => r.service === service.name)?.published ?? [],
   }));
-  return deriveConnectionEnv(services);
+  const env = deriveConnectionEnv(services);
+  const note = forwardNote(deps.engine.location, running.flatMap((r) => r.published));
+  return note === undefined ? env : { ...env, notes: [...env.notes, note] };
 }

@@ -3,6 +3,7 @@
 import type { Engine, PublishedPort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import { LABEL } from '../core/labels.js';
+import { publishedFromHere } from '../core/remote-addresses.js';
 
 export interface PortRow {
   service: string;
@@ -33,7 +34,7 @@ export async function runningServices(projectName: string, engine: Engine): Prom
     containers.map(async (c) => ({
       service: c.labels[LABEL.service] ?? '',
       container: c.name,
-      published: (await engine.inspectContainer(c.id)).ports,
+      published: (await engine.inspectContainer(c.id)).ports.map((p) => publishedFromHere(engine.location, p)),
     })),
   );
   return running.sort((a, b) => a.service.localeCompare(b.service) || a.container.localeCompare(b.container));

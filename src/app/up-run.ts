@@ -29,6 +29,8 @@ export interface UpRunInput {
   /** When the whole `up` must be done (epoch ms), and the signal that fires then or on Ctrl-C. */
   deadline: number;
   signal: AbortSignal;
+  /** A remote engine: fills the project volumes that stand in for the service's bind mounts, before its create. */
+  fillBindVolumes?: (service: string, imageRef: string) => Promise<void>;
 }
 
 export class UpRun {
@@ -100,6 +102,7 @@ export class UpRun {
   private async prepare(name: string): Promise<PreparedContainer> {
     const { req, deps, portPlan, specs, actions, rebuild } = this.input;
     const imageRef = await this.imageFor(name);
+    await this.input.fillBindVolumes?.(name, imageRef);
     const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await deps.engine.imageId?.(imageRef));
     actions.set(name, action);
     return prepareServiceContainer({

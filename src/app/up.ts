@@ -13,6 +13,7 @@ import { planUp } from './plan-up.js';
 import { ensureProjectResources } from './project-resources.js';
 import { selectServices } from './select-services.js';
 import { UpRun } from './up-run.js';
+import { carryBindMounts, type RemoteBindDeps } from './remote-bind-volumes.js';
 
 export interface UpRequest {
   project: Project;
@@ -41,6 +42,8 @@ export interface UpDeps {
   waitForService: WaitForService;
   /** Folder owners and Dockerfiles, for the one warning about bind-mounted folders a container user cannot use. */
   bindMounts?: BindMountFacts;
+  /** Given on a remote engine: bind-mounted project folders are carried there in project volumes. */
+  remoteBinds?: RemoteBindDeps;
 }
 
 export interface UpServiceResult {
@@ -64,8 +67,10 @@ const INTERRUPT_STOP_TIMEOUT_S = 3;
 
 export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   const started = Date.now();
-  const { project, onEvent } = req;
+  const { onEvent } = req;
   const { engine } = deps;
+  const carried = deps.remoteBinds ? carryBindMounts(engine, req.project, deps.remoteBinds, onEvent) : undefined;
+  const project = carried?.project ?? req.project;
   const graph = new DependencyGraph(project.services);
   assertAcyclic(graph, project.services);
   const selected = selectServices(project, graph, req.services);
@@ -105,7 +110,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     onEvent,
   });
 
-  const run = new UpRun({ req, deps, graph, selected, portPlan, specs, actions, rebuild, deadline, signal });
+  const run = new UpRun({ req: carried ? { ...req, project } : req, deps, graph, selected, portPlan, specs, actions, rebuild, deadline, signal, ...(carried ? { fillBindVolumes: (name: string, imageRef: string) => carried.fill(name, imageRef) } : {}) });
   run.prepareImages();
   const outcomes = await walkGraph(graph, { direction: 'up', only: selected, concurrency: WALK_CONCURRENCY, signal, visit: (name) => run.visit(name) });
   if (!signal.aborted) await run.confirm();

@@ -11,6 +11,7 @@ import type { BuildContextFacts } from '../core/build-context.js';
 import type { BindMountFacts } from '../app/bind-mount-check.js';
 import type { DoctorHostPort } from '../app/doctor-host.js';
 import type { InitDeps } from '../app/init.js';
+import type { RemoteBindDeps } from '../app/remote-bind-volumes.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { EventSink } from '../core/events.js';
 import type { OpenPostgresAdmin } from '../core/postgres-admin.js';
@@ -73,6 +74,12 @@ export async function readinessWaiter(): Promise<WaitForService> {
 export async function hostPortPlanner(): Promise<HostPortPlanner> {
   const { planHostPorts, pickReplacementPort, rememberReplacementPort } = await import('../engine/ports/plan-host-ports.js');
   return { plan: planHostPorts, pickReplacement: pickReplacementPort, rememberReplacement: rememberReplacementPort };
+}
+
+/** What `up` needs to carry bind-mounted project folders to a remote engine. */
+export async function remoteBindDeps(): Promise<RemoteBindDeps> {
+  const [{ createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
+  return { archive: createFolderArchive, kindOf: hostPathKind };
 }
 
 /** File watching and syncing into containers, for `watch` and `up --watch`. */

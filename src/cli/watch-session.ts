@@ -49,6 +49,8 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
   const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true, signal });
   const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
   const exclusive = await projectExclusive(project.name, { signal, waitLimitMs: opts.waitTimeoutMs, onEvent: progress.onEvent });
+  // A remote engine: its published ports come to this host's loopback while watching, as `devstack forward` does.
+  const forwards = engine.location?.kind === 'remote' ? await openForwards(project.name, engine, progress.onEvent) : undefined;
   const endsAll = <T>(task: Promise<T>): Promise<T> =>
     task.catch((err: unknown) => {
       stop.abort();
@@ -76,6 +78,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     ]);
   } finally {
     stop.abort();
+    await forwards?.close();
     await printing.catch(() => undefined);
     await progress.close();
   }
@@ -85,6 +88,21 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     await teardown(() => downStack(project, engine, progress.onEvent));
   }
   else progress.onEvent({ type: 'notice', level: 'info', message: `stopped watching; ${project.name} keeps running (\`devstack down\` removes it)` });
+}
+
+async function openForwards(projectName: string, engine: Engine, onEvent: EventSink): Promise<{ close: () => Promise<void> } | undefined> {
+  const [{ forwardProjectPorts }, { forwardPublishedPort }] = await Promise.all([import('../app/forward.js'), import('../engine/ports/port-forward.js')]);
+  try {
+    const { lines, close } = await forwardProjectPorts(projectName, engine, forwardPublishedPort);
+    for (const l of lines) {
+      const where = l.local ? `forwarded to ${l.local}` : 'not forwarded';
+      onEvent({ type: 'notice', level: l.local ? 'info' : 'warn', service: l.service, message: `${l.service} ${l.containerPort}/tcp (engine host ${l.remote}) ${where}${l.note ? ` (${l.note})` : ''}` });
+    }
+    return { close };
+  } catch (error) {
+    onEvent({ type: 'notice', level: 'warn', message: `ports not forwarded: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
 }
 
 async function downStack(project: Project, engine: Engine, onEvent: EventSink): Promise<void> {

@@ -265,6 +265,11 @@ export interface Engine {
   dataRoot?(): Promise<string | undefined>;
   /** The user an image runs as ('' for root); undefined when the image is not here (`doctor`, `up`). */
   imageUser?(ref: string): Promise<string | undefined>;
+  /**
+   * Replaces the content of volume `volume` with the tar stream, through a container of `image` that is created
+   * (never started) with the volume mounted, and removed after. For bind mounts carried to a remote engine.
+   */
+  fillVolume?(volume: string, image: string, tar: Readable, labels: Record<string, string>): Promise<void>;
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;
   /** Every container on the engine that publishes a host port (for port planning). */

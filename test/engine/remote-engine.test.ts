@@ -1,15 +1,16 @@
 // A remote engine, for real: the second dockerd that scripts/remote-engine.sh runs in its own network namespace,
 // reached over ssh:// (the system ssh running docker system dial-stdio) and through contexts made by the docker
 // CLI (`docker context create`). Fails, never skips, when that engine is not there.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
-import { devstack } from '../smoke/support/cli.js';
+import pg from 'pg';
+import { BIN, devstack } from '../smoke/support/cli.js';
 
 interface Remote {
   address: string;
@@ -87,6 +88,31 @@ function holdLocalPort(port: number): Promise<net.Server> {
   });
 }
 
+/** Runs `devstack forward` until it says it forwards, asks Postgres on 127.0.0.1:port, then Ctrl-C. */
+async function forwardAndQuery(cwd: string, args: string[], env: Record<string, string | undefined>, port: number): Promise<{ output: string; rows: unknown[]; exitCode: number | null }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (output.includes('Ctrl-C stops')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then((code) => reject(new Error(`devstack forward ended (${code}): ${output}`)));
+    });
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'app', password: 'secret', database: 'app' });
+    await client.connect();
+    const { rows } = await client.query('SELECT 42 AS answer');
+    await client.end();
+    return { output, rows, exitCode: (child.kill('SIGINT'), await exited) };
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
 beforeAll(() => {
   remote = JSON.parse(readFileSync(REMOTE_JSON, 'utf8')) as Remote; // missing: run npm run remote-engine (fails the file)
   remoteDocker('version', '--format', '{{.Server.Version}}');
@@ -135,6 +161,17 @@ describe('a remote engine over ssh://', () => {
       const portsOut = devstack(['ports', '-p', project], { cwd, env });
       expect(portsOut.stdout).toContain(`5432/tcp -> 127.0.0.1:${ports.db}`);
       expect(portsOut.stdout).not.toContain(`-> 127.0.0.1:${ports.cache}\n`);
+      expect(portsOut.stderr).toContain('these 127.0.0.1 addresses answer here while `devstack forward` runs');
+      const envOut = devstack(['env', '-p', project], { cwd, env });
+      expect(envOut.stdout).toContain(`DATABASE_URL=postgresql://app:secret@127.0.0.1:${ports.db}/app`);
+      expect(envOut.stderr).toContain('`devstack forward`');
+
+      // forward: Postgres answers on this host's loopback at the port the project publishes.
+      decoy.close();
+      const forwarded = await forwardAndQuery(cwd, ['forward', '-p', project], env, ports.db);
+      expect(forwarded.output).toMatch(new RegExp(`db\\s+5432/tcp  127\\.0\\.0\\.1:${ports.db} -> engine host 127\\.0\\.0\\.1:${ports.db}`));
+      expect(forwarded.rows).toEqual([{ answer: 42 }]);
+      expect(forwarded.exitCode).toBe(0);
 
       const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
       expect(down.status, down.stderr).toBe(0);
@@ -146,6 +183,46 @@ describe('a remote engine over ssh://', () => {
       decoy.close();
       remoteDocker('rm', '-f', foreign);
     }
+  });
+});
+
+describe('bind mounts on a remote engine', () => {
+  it('a project folder is copied into a project volume (.dockerignore honoured); down --volumes removes it', () => {
+    const project = newProject();
+    const cwd = path.join(dir, project);
+    mkdirSync(path.join(cwd, 'init', 'node_modules'), { recursive: true });
+    writeFileSync(path.join(cwd, 'init', '01.sql'), "CREATE TABLE seeded (v text); INSERT INTO seeded VALUES ('from this host');\n");
+    writeFileSync(path.join(cwd, 'init', 'node_modules', 'ignored.sql'), 'SELECT broken syntax;\n');
+    writeFileSync(path.join(cwd, 'init', '.dockerignore'), 'node_modules\n');
+    writeFileSync(
+      path.join(cwd, 'compose.yaml'),
+      'services:\n  db:\n    image: postgres:16-alpine\n    environment: { POSTGRES_USER: app, POSTGRES_PASSWORD: secret, POSTGRES_DB: app }\n    volumes: ["./init:/docker-entrypoint-initdb.d:ro"]\n',
+    );
+    const env = { DOCKER_HOST: remote.sshHost };
+    const up = devstack(['up', '-p', project], { cwd, env });
+    expect(up.status, up.stderr).toBe(0);
+    // The container's init folder is a volume (not a bind of a path on the engine host) holding what this host has.
+    const mounts = JSON.parse(remoteDocker('inspect', '--format', '{{json .Mounts}}', `${project}-db-1`)) as { Type: string; Name?: string; Destination: string }[];
+    const init = mounts.find((m) => m.Destination === '/docker-entrypoint-initdb.d');
+    expect(init?.Type).toBe('volume');
+    expect(init?.Name).toMatch(new RegExp(`^${project}_bind_init_[0-9a-f]{8}$`));
+    expect(remoteDocker('exec', `${project}-db-1`, 'ls', '-A', '/docker-entrypoint-initdb.d').split('\n').sort()).toEqual(['.dockerignore', '01.sql']);
+    expect(remoteDocker('exec', `${project}-db-1`, 'psql', '-U', 'app', '-d', 'app', '-tAc', 'SELECT v FROM seeded')).toBe('from this host');
+    const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
+    expect(down.status, down.stderr).toBe(0);
+    expect(remoteDocker('volume', 'ls', '-q', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+  });
+
+  it('a path outside the project or a socket: a located error before anything starts', () => {
+    const project = newProject();
+    const cwd = path.join(dir, project);
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(path.join(cwd, 'compose.yaml'), 'services:\n  cache:\n    image: redis:7-alpine\n    volumes: ["/etc:/host-etc:ro"]\n');
+    const up = devstack(['up', '-p', project], { cwd, env: { DOCKER_HOST: remote.sshHost } });
+    expect(up.status).toBe(3);
+    expect(up.stderr).toContain(`${path.join(cwd, 'compose.yaml')}:2:3: service cache: bind mount /etc:/host-etc is outside the project folder`);
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
   });
 });
 
@@ -176,6 +253,12 @@ describe('a remote engine through docker contexts', () => {
     expect(up.status, up.stderr).toBe(0);
     expect(up.stderr).toContain(`db ready (postgres SELECT 1 at ${remote.address}:${ports.db} as app/app)`);
     expect(up.stderr).toContain(`cache ready (redis PING at ${remote.address}:${ports.cache})`);
+    // ports and env give the engine host's address: that is what works from here.
+    const portsOut = devstack(['ports', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(portsOut.stdout).toContain(`5432/tcp -> ${remote.address}:${ports.db}`);
+    const envOut = devstack(['env', '-p', project, '--context', 'devbox-tls'], { cwd, env });
+    expect(envOut.stdout).toContain(`DATABASE_URL=postgresql://app:secret@${remote.address}:${ports.db}/app`);
+    expect(envOut.stdout).toContain(`REDIS_URL=redis://${remote.address}:${ports.cache}`);
     const ps = devstack(['ps', '-p', project, '--context', 'devbox-tls'], { cwd, env });
     expect(ps.stdout).toMatch(new RegExp(`cache\\s+${project}-cache-1\\s+running`));
     const down = devstack(['down', '-p', project, '--volumes', '--yes', '--context', 'devbox-tls'], { cwd, env });

@@ -156,10 +156,37 @@ function addFile(pack: tarStream.Pack, header: TarHeader, abs: string): Promise<
 }
 
 /** Throws (kind 'compose') before anything is sent when a symlink to be sent leads out of the context. */
-async function checkAllSymlinks(contextDir: string, matcher: DockerignoreMatcher) {
-  for await (const entry of walkContext(contextDir, matcher)) {
-    if (entry.stats.isSymbolicLink()) await checkSymlink(entry, contextDir);
+/** Every symlink under `dir` must stay inside `confineTo` (the context itself, unless told otherwise). */
+async function checkAllSymlinks(dir: string, matcher: DockerignoreMatcher, confineTo: string = dir) {
+  for await (const entry of walkContext(dir, matcher)) {
+    if (entry.stats.isSymbolicLink()) await checkSymlink(entry, confineTo);
   }
+}
+
+/**
+ * A folder of the project as a tar stream, as a build context is sent (.dockerignore honoured, symlinks kept
+ * inside the project, sockets and devices left out): what fills a remote engine's copy of a bind mount.
+ */
+export async function createFolderArchive(dir: string, confineTo: string): Promise<Readable> {
+  const realConfine = await realExisting(path.resolve(confineTo), 'project folder');
+  const folder = await realExisting(dir, 'folder');
+  if (!isInside(realConfine, folder)) {
+    throw new DevstackError('compose', `the folder ${dir} (→ ${folder}) is outside the project folder ${confineTo}`, {
+      hint: 'Only folders inside the project are copied to a remote engine; mount a named volume for the rest.',
+    });
+  }
+  const matcher = await loadMatcher(folder, '.dockerignore');
+  await checkAllSymlinks(folder, matcher, realConfine);
+  const pack = tarStream.pack();
+  const fill = async () => {
+    for await (const entry of walkContext(folder, matcher)) {
+      const link = entry.stats.isSymbolicLink() ? await checkSymlink(entry, realConfine) : undefined;
+      await packEntry(pack, entry, link);
+    }
+    pack.finalize();
+  };
+  fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
+  return Readable.from(pack, { objectMode: false });
 }
 
 export async function createBuildContext(req: BuildContextRequest): Promise<Readable> {

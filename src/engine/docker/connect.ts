@@ -25,7 +25,7 @@ export type DockerEndpoint =
       skipTlsVerify?: boolean;
       address: string;
     }
-  | { kind: 'ssh'; host: string; user?: string; port?: number; socketPath?: string; address: string };
+  | { kind: 'ssh'; host: string; user?: string; port?: number; socketPath?: string; sshOptions?: string[]; address: string };
 
 const HOST_HINT = 'Use DOCKER_HOST=unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host, or unset it.';
 

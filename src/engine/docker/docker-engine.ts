@@ -371,6 +371,25 @@ export class DockerEngine implements Engine {
     return streamContainerLogs(this.docker, id, opts, signal);
   }
 
+  fillVolume(volume: string, image: string, tar: Readable, labels: Record<string, string>): Promise<void> {
+    return this.call(`copy files into volume ${volume}`, async () => {
+      const mountAt = '/devstack-volume';
+      const filler = await this.docker.createContainer({
+        Image: image,
+        Entrypoint: ['/bin/true'],
+        Cmd: [],
+        Labels: labels,
+        HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: mountAt }] },
+      });
+      try {
+        // Adds and overwrites; what was deleted on this host since the last fill stays (see remote-bind-volumes.ts).
+        await filler.putArchive(tar, { path: mountAt });
+      } finally {
+        await filler.remove({ force: true, v: false }).catch(() => undefined);
+      }
+    });
+  }
+
   putArchive(id: string, destDir: string, tar: Readable): Promise<void> {
     return this.call(`copy files into container ${id} at ${destDir}`, async () => {
       await this.docker.getContainer(id).putArchive(tar, { path: destDir });

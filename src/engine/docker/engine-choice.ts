@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { DevstackError } from '../../core/errors.js';
 import { parseDockerHost, parseEngineAddress, type DockerEndpoint } from './connect.js';
+import { sshMultiplexing } from './ssh-stdio.js';
 
 export type EngineSource = '--context' | 'DOCKER_HOST' | 'DOCKER_CONTEXT' | 'current context' | 'default';
 
@@ -51,6 +52,12 @@ export function contextId(name: string): string {
 }
 
 export function chooseEngine(input: ChooseEngineInput): EngineChoice {
+  const choice = chooseEndpoint(input);
+  if (choice.endpoint.kind !== 'ssh') return choice;
+  return { ...choice, endpoint: { ...choice.endpoint, sshOptions: sshMultiplexing(input.env, dockerConfigDir(input.env)) } };
+}
+
+function chooseEndpoint(input: ChooseEngineInput): EngineChoice {
   const { env } = input;
   const readFile = input.readFile ?? readIfExists;
   const exists = input.exists ?? existsSync;

@@ -3,9 +3,13 @@
 // The system's ssh (not ssh2) so ~/.ssh/config, agents, ProxyJump and known_hosts apply as they do for `docker`.
 // The same ssh reaches a port on the engine host (`ssh -W host:port`): readiness probes and `devstack forward`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { Duplex } from 'node:stream';
+import type { PortRelay } from '../../core/engine.js';
+import { listenLoopbackRelay } from '../ports/loopback-relay.js';
 
 export interface SshTarget {
   host: string;
@@ -13,6 +17,20 @@ export interface SshTarget {
   port?: number;
   /** The engine's socket on the remote, when the address names one (ssh://host/run/docker.sock). */
   socketPath?: string;
+  /** Extra `-o` options (connection sharing, see sshMultiplexing). */
+  sshOptions?: string[];
+}
+
+/**
+ * Connection sharing (the docker CLI's ControlPath in the docker config folder), only when DOCKER_SSH_MUX_PERSIST is
+ * set: then the master is a background ssh of its own. Without it the first connection's ssh would be the master,
+ * and closing that one connection (devstack ends idle ones) cut every connection riding on it — measured:
+ * "ssh exited with code 255" in the middle of `up`. DOCKER_SSH_NO_MUX=1 turns it off in any case.
+ */
+export function sshMultiplexing(env: Record<string, string | undefined>, configDir: string): string[] {
+  if (/^(1|t|true)$/i.test(env.DOCKER_SSH_NO_MUX ?? '')) return [];
+  if (!env.DOCKER_SSH_MUX_PERSIST) return [];
+  return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${configDir}/%r@%h:%p`, '-o', `ControlPersist=${env.DOCKER_SSH_MUX_PERSIST}`];
 }
 
 /** Fail fast instead of prompting: devstack has no terminal to offer ssh, and a wrong key must be an error in < 5 s. */
@@ -22,6 +40,7 @@ const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=4', '-o', 'Ser
 export function sshBaseArgs(target: SshTarget): string[] {
   return [
     ...SSH_OPTIONS,
+    ...(target.sshOptions ?? []),
     '-T',
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port !== undefined ? ['-p', String(target.port)] : []),
@@ -128,57 +147,31 @@ export class SshStdioStream extends Duplex {
   }
 }
 
+/** The folder of the ControlPath must exist, or ssh shares nothing (it still connects). */
+function ensureControlDir(target: SshTarget): void {
+  const controlPath = target.sshOptions?.find((o) => o.startsWith('ControlPath='));
+  if (!controlPath) return;
+  try {
+    mkdirSync(path.dirname(controlPath.slice('ControlPath='.length)), { recursive: true, mode: 0o700 });
+  } catch {
+    // ssh says why on its stderr and goes on without sharing
+  }
+}
+
 /** An http.Agent whose connections are `ssh … docker system dial-stdio` children; idle ones are kept for reuse. */
 export function sshDialAgent(target: SshTarget): http.Agent {
+  ensureControlDir(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
   const args = dialStdioArgs(target);
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshStdioStream(args);
   return agent;
 }
 
-export interface PortRelay {
-  /** Where to connect on this host. */
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
 /**
  * Listens on this host's loopback (`localPort`, 0 = any) and carries each connection over `ssh -W` to
- * `toHost:toPort` as the engine host sees it. The listener does not keep the process alive by itself.
+ * `toHost:toPort` as the engine host sees it.
  */
 export function openSshRelay(target: SshTarget, toHost: string, toPort: number, localPort = 0, opts: { keepAlive?: boolean } = {}): Promise<PortRelay> {
   const args = forwardArgs(target, toHost, toPort);
-  const open = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    open.add(socket);
-    const remote = new SshStdioStream(args);
-    socket.pipe(remote).pipe(socket);
-    const end = () => {
-      open.delete(socket);
-      socket.destroy();
-      remote.destroy();
-    };
-    socket.on('error', end);
-    socket.on('close', end);
-    remote.on('error', end);
-    remote.on('close', end);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(localPort, '127.0.0.1', () => {
-      server.off('error', reject);
-      if (!opts.keepAlive) server.unref();
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        host: '127.0.0.1',
-        port: address.port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of open) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLoopbackRelay(localPort, () => new SshStdioStream(args), opts);
 }

@@ -25,7 +25,17 @@ describe('chooseEngine: the docker CLI order', () => {
   it('--context wins over DOCKER_HOST and DOCKER_CONTEXT', () => {
     const choice = chooseEngine({ env: { HOME: '/home/ann', DOCKER_HOST: 'tcp://x:1', DOCKER_CONTEXT: 'secure' }, contextFlag: 'devbox', ...contexts });
     expect(describeEngineChoice(choice)).toBe('context devbox (from --context) → ssh://dev@10.0.0.5');
-    expect(choice.endpoint).toEqual({ kind: 'ssh', host: '10.0.0.5', user: 'dev', address: 'ssh://dev@10.0.0.5' });
+    expect(choice.endpoint).toEqual({
+      kind: 'ssh',
+      host: '10.0.0.5',
+      user: 'dev',
+      address: 'ssh://dev@10.0.0.5',
+      sshOptions: [], // no shared connection unless its master persists on its own (DOCKER_SSH_MUX_PERSIST)
+    });
+    const mux = chooseEngine({ env: { HOME: '/home/ann', DOCKER_SSH_MUX_PERSIST: '60s' }, contextFlag: 'devbox', ...contexts });
+    expect(mux.endpoint).toMatchObject({ sshOptions: ['-o', 'ControlMaster=auto', '-o', `ControlPath=${CONFIG}/%r@%h:%p`, '-o', 'ControlPersist=60s'] });
+    const noMux = chooseEngine({ env: { HOME: '/home/ann', DOCKER_SSH_NO_MUX: '1', DOCKER_SSH_MUX_PERSIST: '60s' }, contextFlag: 'devbox', ...contexts });
+    expect(noMux.endpoint).toMatchObject({ sshOptions: [] });
   });
 
   it('DOCKER_HOST wins over DOCKER_CONTEXT, and says so', () => {

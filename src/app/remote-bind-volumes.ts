@@ -1,0 +1,46 @@
+// `up` on a remote engine: project folders that services bind-mount become project volumes (core/remote-binds.ts),
+// filled from this host just before each service's container is made, so the container sees the files it would
+// see locally. Files are added and overwritten at each `up`; a file deleted here stays in the volume until
+// `down --volumes`.
+import type { Readable } from 'node:stream';
+import type { Engine } from '../core/engine.js';
+import { ComposeError } from '../core/errors.js';
+import { LABEL } from '../core/labels.js';
+import type { Project } from '../core/model.js';
+import { planRemoteBinds, type HostPathKind } from '../core/remote-binds.js';
+import type { EventSink } from '../core/events.js';
+
+export interface RemoteBindDeps {
+  kindOf: (hostPath: string) => HostPathKind;
+  /** The folder as a tar stream (.dockerignore honoured), confined to the project folder. */
+  archive: (dir: string, confineTo: string) => Promise<Readable>;
+}
+
+export interface CarriedBinds {
+  project: Project;
+  /** Fills the service's bind volumes (once per run each) through a container of its image. */
+  fill: (service: string, imageRef: string) => Promise<void>;
+}
+
+/** Throws the located issues (all of them) when a bind mount cannot be carried. */
+export function carryBindMounts(engine: Engine, project: Project, deps: RemoteBindDeps, onEvent: EventSink): CarriedBinds {
+  const plan = planRemoteBinds(project, deps.kindOf);
+  if (plan.issues.length > 0) throw new ComposeError(plan.issues, 'Use a named volume, copy the files in the image, or run against a local engine.');
+  const filled = new Map<string, Promise<void>>();
+  const fill = async (service: string, imageRef: string): Promise<void> => {
+    for (const copy of plan.copies.filter((c) => c.service === service)) {
+      let done = filled.get(copy.volumeName);
+      if (!done) {
+        if (!engine.fillVolume) throw new Error('this engine adapter cannot fill volumes');
+        const fillVolume = engine.fillVolume.bind(engine);
+        done = (async () => {
+          await fillVolume(copy.volumeName, imageRef, await deps.archive(copy.hostDir, project.workingDir), { [LABEL.project]: project.name, [LABEL.oneoff]: 'True' });
+          onEvent({ type: 'notice', level: 'info', service, message: `${service}: ${copy.hostDir} copied into volume ${copy.volumeName} for ${copy.target} (remote engine)` });
+        })();
+        filled.set(copy.volumeName, done);
+      }
+      await done;
+    }
+  };
+  return { project: plan.project, fill };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Project, ServiceConfig } from '../../../src/core/model.js';
+import { planRemoteBinds, type HostPathKind } from '../../../src/core/remote-binds.js';
+
+function project(volumes: ServiceConfig['volumes']): Project {
+  const service = { name: 'db', volumes, source: { file: '/p/compose.yaml', line: 2, col: 3 } } as unknown as ServiceConfig;
+  return { name: 'p', workingDir: '/p', composeFiles: ['/p/compose.yaml'], services: { db: service }, inactiveServices: [], networks: {}, volumes: {} };
+}
+const kinds: Record<string, HostPathKind> = { '/p/init': 'directory', '/p/seed.sql': 'file', '/etc': 'directory', '/run/docker.sock': 'other' };
+const kindOf = (p: string) => kinds[p] ?? 'missing';
+
+describe('planRemoteBinds', () => {
+  it('a project folder becomes a project volume mounted at the same target; other mounts stay', () => {
+    const plan = planRemoteBinds(
+      project([
+        { type: 'bind', source: '/p/init', target: '/docker-entrypoint-initdb.d', readOnly: true, createHostPath: false },
+        { type: 'volume', source: 'data', target: '/var/lib/postgresql/data', readOnly: false },
+      ]),
+      kindOf,
+    );
+    expect(plan.issues).toEqual([]);
+    const key = plan.copies[0]!.volumeKey;
+    expect(key).toMatch(/^bind_init_[0-9a-f]{8}$/);
+    expect(plan.copies).toEqual([{ service: 'db', volumeKey: key, volumeName: `p_${key}`, hostDir: '/p/init', target: '/docker-entrypoint-initdb.d' }]);
+    expect(plan.project.volumes[key]).toEqual({ name: `p_${key}`, external: false, labels: {} });
+    expect(plan.project.services.db!.volumes).toEqual([
+      { type: 'volume', source: key, target: '/docker-entrypoint-initdb.d', readOnly: true },
+      { type: 'volume', source: 'data', target: '/var/lib/postgresql/data', readOnly: false },
+    ]);
+  });
+
+  it('files, paths outside the project, sockets and missing folders: located issues, one each', () => {
+    const plan = planRemoteBinds(
+      project([
+        { type: 'bind', source: '/p/seed.sql', target: '/seed.sql', readOnly: true, createHostPath: false },
+        { type: 'bind', source: '/etc', target: '/host-etc', readOnly: true, createHostPath: false },
+        { type: 'bind', source: '/run/docker.sock', target: '/var/run/docker.sock', readOnly: false, createHostPath: false },
+        { type: 'bind', source: '/p/gone', target: '/gone', readOnly: false, createHostPath: true },
+      ]),
+      kindOf,
+    );
+    expect(plan.copies).toEqual([]);
+    expect(plan.issues.map((i) => `${i.location.line}:${i.location.col} ${i.message}`)).toEqual([
+      '2:3 service db: bind mount /p/seed.sql:/seed.sql is a single file, which devstack does not carry to a remote engine yet; mount its folder instead',
+      "2:3 service db: bind mount /etc:/host-etc is outside the project folder /p: on a remote engine it would mount the engine host's own /etc, not this host's; on a remote engine only folders inside the project are copied (into a project volume)",
+      '2:3 service db: bind mount /run/docker.sock:/var/run/docker.sock is a socket, device or pipe of this host, which cannot be carried to a remote engine',
+      '2:3 service db: bind mount /p/gone:/gone names a folder that does not exist on this host; on a remote engine only folders inside the project are copied (into a project volume)',
+    ]);
+  });
+});
