@@ -195,7 +195,9 @@ describe('doctor: each fault injected, found and named with one fix (built CLI, 
     });
     const after = await devstackAsDeveloper(['doctor', '--json'], { XDG_RUNTIME_DIR: runtimeDir, DOCKER_HOST: `unix://${socket}` });
     const engine = (JSON.parse(after.stdout.split('\n')[0]!) as Finding[]).filter((f) => f.area === 'engine');
-    expect(engine[0]).toMatchObject({ status: 'ok', message: expect.stringMatching(/^Docker Engine \S+ answers/) });
+    // The first engine line says which engine was chosen and why; the next, that it answers.
+    expect(engine[0]).toMatchObject({ status: 'info', message: `engine: DOCKER_HOST → unix://${socket}` });
+    expect(engine.find((f) => f.status !== 'info')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^Docker Engine \S+ answers/) });
   });
 
   it('up warns once about the bind-mounted folder its user cannot read, and still starts the service', () => {
