@@ -267,6 +267,22 @@ describe('a remote engine through docker contexts', () => {
   });
 });
 
+describe('a tcp engine, ports on its loopback only', () => {
+  it('up reaches ready with probes through an exec in each container; down --volumes', () => {
+    const project = newProject();
+    const ports = { db: randomPort(), cache: randomPort() + 10000 };
+    const cwd = writeStack(project, ports); // devstack's default host address: the engine host's 127.0.0.1
+    const env = { DOCKER_HOST: remote.tlsHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: remote.tlsCertPath, DOCKER_CONTEXT: undefined };
+    const up = devstack(['up', '-p', project], { cwd, env });
+    expect(up.status, up.stderr).toBe(0);
+    expect(up.stderr).toContain('db ready (postgres SELECT 1 at 127.0.0.1:5432 as app/app inside the container, through an exec)');
+    expect(up.stderr).toContain('cache ready (redis PING at 127.0.0.1:6379 inside the container, through an exec)');
+    const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
+    expect(down.status, down.stderr).toBe(0);
+    expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
+  });
+});
+
 describe('a remote engine that cannot be reached: one clear error, exit 4', () => {
   it.each([
     ['an unknown context', ['--context', 'no-such-context'], {}, /Docker context "no-such-context" \(from --context\) does not exist/],

@@ -158,12 +158,35 @@ function ensureControlDir(target: SshTarget): void {
   }
 }
 
-/** An http.Agent whose connections are `ssh … docker system dial-stdio` children; idle ones are kept for reuse. */
+/**
+ * An http.Agent whose connections are `ssh … docker system dial-stdio` children; idle ones are kept for reuse.
+ * The first connection also starts one spare in parallel: commands ask a few things at once right after the first
+ * answer (list, then inspect each container), and a ready spare saves them a second ssh handshake.
+ */
 export function sshDialAgent(target: SshTarget): http.Agent {
   ensureControlDir(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4 });
   const args = dialStdioArgs(target);
-  (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshStdioStream(args);
+  let spare: SshStdioStream | undefined;
+  let warmed = false;
+  const ignore = () => undefined;
+  (agent as unknown as { createConnection: () => Duplex }).createConnection = () => {
+    let stream = spare && !spare.destroyed ? spare : undefined;
+    spare = undefined;
+    if (stream) {
+      stream.off('error', ignore);
+      stream.ref();
+    } else {
+      stream = new SshStdioStream(args);
+    }
+    if (!warmed) {
+      warmed = true;
+      spare = new SshStdioStream(args);
+      spare.on('error', ignore); // a spare that fails is simply not used
+      spare.unref();
+    }
+    return stream;
+  };
   return agent;
 }
 

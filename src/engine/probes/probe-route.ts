@@ -3,27 +3,33 @@
 //   - local engine: dial it as is;
 //   - ssh engine: relay through ssh to that same address on the engine host (works for loopback-only publishes
 //     and container IPs alike, and needs no port open to the network);
-//   - tcp engine: dial the engine host's address when the port is published on all its addresses;
-//     otherwise the port is only reachable on the engine host, which this host cannot reach: say so.
+//   - tcp engine: dial the engine host's address when the port is published on all its addresses; otherwise
+//     relay through a process exec'd in the container (exec-relay.ts); an engine without exec: say so.
 import type { ContainerDetails, Engine, PortRelay } from '../../core/engine.js';
+import { openExecRelay } from './exec-relay.js';
 import { formatEndpoint, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
 export type ProbeRoute =
   | { kind: 'direct'; endpoint: ProbeEndpoint }
-  | { kind: 'relay'; target: ProbeEndpoint; via: string; open: () => Promise<PortRelay> }
+  | { kind: 'relay'; target: ProbeEndpoint; via: string; where: string; open: () => Promise<PortRelay> }
   | { kind: 'unreachable'; reason: string };
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
 
-export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay'>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
+export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay' | 'openExecStream'>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
   const location = engine.location;
   if (location?.kind !== 'remote') return { kind: 'direct', endpoint };
   const openRelay = engine.openPortRelay?.bind(engine);
   if (openRelay) {
-    return { kind: 'relay', target: endpoint, via: location.via, open: () => openRelay(endpoint.host, endpoint.port) };
+    return { kind: 'relay', target: endpoint, via: location.via, where: `on the engine host, through ${location.via}`, open: () => openRelay(endpoint.host, endpoint.port) };
   }
   const published = details.ports.find((p) => p.containerPort === containerPort && p.protocol === 'tcp' && p.hostPort === endpoint.port);
   if (published && WILDCARDS.has(published.hostIp)) return { kind: 'direct', endpoint: { host: location.host, port: endpoint.port } };
+  // Only on the engine host: ask from inside the container, over the engine's API connection.
+  const openExecStream = engine.openExecStream?.bind(engine);
+  if (openExecStream) {
+    return { kind: 'relay', target: { host: '127.0.0.1', port: containerPort }, via: 'exec', where: 'inside the container, through an exec', open: () => openExecRelay({ openExecStream }, details.id, containerPort) };
+  }
   const where = published ? `published on ${published.hostIp}:${published.hostPort} of the engine host` : `not published (container address ${formatEndpoint(endpoint)})`;
   return {
     kind: 'unreachable',
@@ -35,7 +41,7 @@ export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay'>, d
 export function relayedProbe(route: Extract<ProbeRoute, { kind: 'relay' }>, build: (endpoint: ProbeEndpoint) => ReadinessProbe): ReadinessProbe {
   let relay: Promise<PortRelay> | undefined;
   let inner: ReadinessProbe | undefined;
-  const description = `${build(route.target).description} on the engine host, through ${route.via}`;
+  const description = `${build(route.target).description} ${route.where}`;
   return {
     description,
     async attempt(signal: AbortSignal): Promise<ProbeOutcome> {

@@ -28,6 +28,12 @@ describe('routeProbe', () => {
     });
   });
 
+  it('tcp engine with exec, loopback-only publish: a relay through an exec in the container, to the container port', () => {
+    const engine = { location: { kind: 'remote', via: 'tcp', host: '10.1.2.3' } as const, openExecStream: async () => Promise.reject(new Error('not here')) };
+    const route = routeProbe(engine, { ...details('127.0.0.1'), id: 'c1' } as ContainerDetails, 5432, onEngineHost);
+    expect(route).toMatchObject({ kind: 'relay', target: { host: '127.0.0.1', port: 5432 }, where: 'inside the container, through an exec' });
+  });
+
   it('ssh engine: a relay to the address as the engine host sees it; the probe says so', async () => {
     const opened: string[] = [];
     const engine = {
