@@ -1,7 +1,7 @@
 // An in-memory engine for unit tests of the use cases: it records calls and keeps containers, networks and volumes.
 import { PassThrough, type Readable } from 'node:stream';
 import type {
-  BuildRequest, ContainerDetails, ContainerInfo, ContainerRequest, Engine, EngineEvent, EngineInfo, ExecResult, LogRecord, NetworkRequest, VolumeRequest,
+  BuildRequest, ContainerDetails, ContainerInfo, ContainerRequest, Engine, EngineEvent, EngineInfo, ExecResult, ExecStream, LogRecord, NetworkRequest, VolumeRequest,
 } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
 
@@ -50,6 +50,19 @@ export class FakeEngine implements Engine {
   }
   async imageExists(ref: string): Promise<boolean> {
     return this.images.has(ref);
+  }
+  async imageId(ref: string): Promise<string | undefined> {
+    return this.images.has(ref) ? `sha256:${ref}` : undefined;
+  }
+  async imageUser(ref: string): Promise<string | undefined> {
+    return this.images.has(ref) ? '' : undefined;
+  }
+  async dataRoot(): Promise<string | undefined> {
+    return undefined;
+  }
+  async fillVolume(): Promise<void> {}
+  async openExecStream(): Promise<ExecStream> {
+    throw new DevstackError('engine', 'no exec streams in the fake');
   }
   async imageVolumes(ref: string): Promise<string[]> {
     return this.imageVolumeDecls.get(ref) ?? [];
