@@ -294,8 +294,8 @@ export class InMemoryEngine implements Engine {
     for (const queue of this.eventQueues) queue.push(full);
   }
 
-  appendLog(c: MemoryContainer, text: string, stream: LogRecord['stream'] = 'stdout'): void {
-    const record: LogRecord = { stream, text };
+  appendLog(c: MemoryContainer, line: string | LogRecord): void {
+    const record: LogRecord = typeof line === 'string' ? { stream: 'stdout', text: line } : line;
     c.logs.push(record);
     for (const queue of this.logQueues.get(c.id) ?? []) queue.push(record);
   }
@@ -350,8 +350,9 @@ export class ScriptedContainer {
     this.emit({ action: 'die', exitCode: code });
   }
 
-  log(text: string): void {
-    this.engine.appendLog(this.engine.mustGet(this.id), text);
+  /** A line of its output: stdout without a time unless given as a record. */
+  log(line: string | LogRecord): void {
+    this.engine.appendLog(this.engine.mustGet(this.id), line);
   }
 
   /** What the engine does when a restart policy answers an exit: `die`, then `restarting` with one more restart. */
