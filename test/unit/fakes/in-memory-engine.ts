@@ -4,10 +4,12 @@
 // through `scripted(id)`. Behaviour one test needs (a start that loses a port race) is a small subclass there.
 import { PassThrough, type Readable } from 'node:stream';
 import type {
-  BuildRequest, ContainerDetails, ContainerInfo, ContainerRequest, Engine, EngineEvent, EngineInfo, EngineLocation, ExecResult, ExecStream, LogOptions,
-  LogRecord, NetworkRequest, PortRelay, PublishedPort, VolumeRequest,
+  BuildRequest, ContainerDetails, ContainerInfo, ContainerRequest, Engine, EngineEvent, EngineInfo, ExecResult, ExecStream, LogOptions,
+  LogRecord, NetworkRequest, PublishedPort, VolumeRequest,
 } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
+import { queueIterable, type Queue } from './live-queue.js';
+import { ScriptedContainer } from './scripted-container.js';
 
 export interface MemoryContainer {
   id: string;
@@ -26,8 +28,6 @@ export interface MemoryNetwork {
   containers?: string[];
 }
 
-type Queue<T> = { push: (value: T) => void };
-
 const PROJECT = 'com.docker.compose.project';
 const SERVICE = 'com.docker.compose.service';
 
@@ -42,14 +42,9 @@ export class InMemoryEngine implements Engine {
   readonly images = new Set<string>();
   /** Paths an image declares as volumes (Dockerfile VOLUME), by image ref. */
   readonly imageVolumeDecls = new Map<string, string[]>();
-  /** The user an image runs as, by ref; a present image without one runs as root (''). */
-  readonly imageUsers = new Map<string, string>();
-  /** Host ports published by containers of other projects (port planning). */
-  readonly publishedElsewhere: { containerName: string; project?: string; port: PublishedPort }[] = [];
   /** Service names whose container fails to start. */
   readonly failStart = new Set<string>();
-  /** Answers `exec` (every one is recorded in `execs`); default: exit 0, no output. */
-  execAnswer: (id: string, cmd: string[]) => ExecResult = () => ({ exitCode: 0, output: '' });
+  /** Every `exec`, in order; each exits 0 without output. */
   readonly execs: { id: string; cmd: string[] }[] = [];
   /** What `logs` was asked, in order. */
   readonly logRequests: { id: string; opts: LogOptions }[] = [];
@@ -57,11 +52,6 @@ export class InMemoryEngine implements Engine {
   delayMs = 0;
   inspectCount = 0;
   eventSubscriptions = 0;
-  dataRootPath: string | undefined = undefined;
-  location?: EngineLocation;
-  chosen?: string | undefined;
-  overridden?: string | undefined;
-  openPortRelay?: (toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }) => Promise<PortRelay>;
 
   private seq = 0;
   private volumeSeq = 0;
@@ -101,7 +91,7 @@ export class InMemoryEngine implements Engine {
     return { serverVersion: 'in-memory', apiVersion: '1.41', os: 'linux' };
   }
   async dataRoot(): Promise<string | undefined> {
-    return this.dataRootPath;
+    return undefined;
   }
 
   // ContainerQueryPort
@@ -109,8 +99,8 @@ export class InMemoryEngine implements Engine {
     return [...this.containers.values()].filter((c) => c.details.labels[PROJECT] === project).map((c) => info(c.details));
   }
   async listPublishedPorts(): Promise<{ containerName: string; project?: string; port: PublishedPort }[]> {
-    const own = [...this.containers.values()].flatMap((c) => c.details.ports.map((port) => ({ containerName: c.details.name, project: c.details.labels[PROJECT], port })));
-    return [...this.publishedElsewhere, ...own];
+    const own: { containerName: string; project?: string; port: PublishedPort }[] = [...this.containers.values()].flatMap((c) => c.details.ports.map((port) => ({ containerName: c.details.name, project: c.details.labels[PROJECT], port })));
+    return own;
   }
   async inspectContainer(id: string): Promise<ContainerDetails> {
     this.inspectCount += 1;
@@ -189,7 +179,7 @@ export class InMemoryEngine implements Engine {
     return this.images.has(ref) ? `sha256:${Buffer.from(ref).toString('hex').padEnd(64, '0').slice(0, 64)}` : undefined;
   }
   async imageUser(ref: string): Promise<string | undefined> {
-    return this.images.has(ref) ? (this.imageUsers.get(ref) ?? '') : undefined;
+    return this.images.has(ref) ? '' : undefined; // root
   }
   async imageVolumes(ref: string): Promise<string[]> {
     return this.imageVolumeDecls.get(ref) ?? [];
@@ -252,11 +242,9 @@ export class InMemoryEngine implements Engine {
   }
 
   // ExecPort
-  async exec(id: string, cmd: string[], opts?: { onOutput?: (text: string) => void }): Promise<ExecResult> {
+  async exec(id: string, cmd: string[]): Promise<ExecResult> {
     this.execs.push({ id, cmd });
-    const result = this.execAnswer(id, cmd);
-    if (result.output) opts?.onOutput?.(result.output);
-    return result;
+    return { exitCode: 0, output: '' };
   }
   /** An engine that refuses to keep exec streams open here; a test that needs one overrides it. */
   async openExecStream(id: string, cmd: string[]): Promise<ExecStream> {
@@ -326,48 +314,6 @@ export class InMemoryEngine implements Engine {
   }
 }
 
-/** A test's hand on one container: what the engine does to it on its own (exits, crashes, restarts, logs, health). */
-export class ScriptedContainer {
-  constructor(
-    readonly engine: InMemoryEngine,
-    readonly id: string,
-  ) {}
-
-  get details(): ContainerDetails {
-    return this.engine.mustGet(this.id).details;
-  }
-  set details(details: ContainerDetails) {
-    this.engine.mustGet(this.id).details = details;
-  }
-
-  emit(event: Partial<EngineEvent> & { action: string }): void {
-    this.engine.emit({ id: this.id, ...event });
-  }
-
-  /** Exits the container: details and a `die` event. */
-  exit(code: number): void {
-    this.details = { ...this.details, status: 'exited', exitCode: code };
-    this.emit({ action: 'die', exitCode: code });
-  }
-
-  /** A line of its output: stdout without a time unless given as a record. */
-  log(line: string | LogRecord): void {
-    this.engine.appendLog(this.engine.mustGet(this.id), line);
-  }
-
-  /** What the engine does when a restart policy answers an exit: `die`, then `restarting` with one more restart. */
-  crashAndRestart(code: number): void {
-    this.details = { ...this.details, status: 'restarting', exitCode: code, restartCount: this.details.restartCount + 1 };
-    this.emit({ action: 'die', exitCode: code });
-  }
-
-  /** The engine starts it again (after a policy restart). */
-  start(): void {
-    this.details = { ...this.details, status: 'running', exitCode: null, startedAt: new Date(this.engine.now()).toISOString() };
-    this.emit({ action: 'start' });
-  }
-}
-
 function info(d: ContainerDetails): ContainerInfo {
   return { id: d.id, name: d.name, image: d.image, status: d.status, labels: d.labels, ports: d.ports, createdAt: d.createdAt, ...(d.imageId ? { imageId: d.imageId } : {}) };
 }
@@ -378,34 +324,4 @@ async function drain(tar: Readable): Promise<void> {
   }
 }
 
-/** Values pushed until the signal aborts; `live: false` ends once those given at attach are read. */
-function queueIterable<T>(signal: AbortSignal, live: boolean, attach: (queue: Queue<T>) => () => void): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      const buffered: T[] = [];
-      let wake: (() => void) | undefined;
-      const queue = { push: (v: T) => { buffered.push(v); wake?.(); } };
-      const detach = attach(queue);
-      const onAbort = () => wake?.();
-      signal.addEventListener('abort', onAbort);
-      const finish = (): IteratorResult<T> => {
-        detach();
-        signal.removeEventListener('abort', onAbort);
-        return { done: true, value: undefined };
-      };
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          for (;;) {
-            if (buffered.length > 0) return { done: false, value: buffered.shift()! };
-            if (signal.aborted || !live) return finish();
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
-          }
-        },
-        async return(): Promise<IteratorResult<T>> {
-          return finish();
-        },
-      };
-    },
-  };
-}
+export { ScriptedContainer };
