@@ -2,14 +2,14 @@
 // of that name made outside the project is used as it is, with a warning (compose warns too). Duplicate networks
 // of the project (two runs that raced, before the project lock) are healed first: the one in use, else the
 // oldest, is kept; the empty others are removed. Networks without the project's label are never touched.
-import type { Engine } from '../core/engine.js';
+import type { NetworkVolumePort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { DEVSTACK_VERSION } from '../core/container-spec.js';
 import { COMPOSE_LABEL_VERSION, LABEL } from '../core/labels.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 
-export async function ensureProjectResources(engine: Engine, project: Project, services: ServiceConfig[], onEvent: EventSink): Promise<void> {
+export async function ensureProjectResources(engine: NetworkVolumePort, project: Project, services: ServiceConfig[], onEvent: EventSink): Promise<void> {
   await healDuplicateNetworks(engine, project.name, onEvent);
   const networkKeys = new Set(services.filter((s) => !s.networkMode).flatMap((s) => Object.keys(s.networks)));
   const volumeKeys = new Set(
@@ -74,7 +74,7 @@ function warnIfForeign(kind: 'network' | 'volume', name: string, labels: Record<
  * Two networks of the project with one name make every name lookup ambiguous. Keeps the one containers use
  * (else the oldest) and removes the empty others; when several are in use, says how to get out.
  */
-export async function healDuplicateNetworks(engine: Engine, project: string, onEvent: EventSink): Promise<void> {
+export async function healDuplicateNetworks(engine: NetworkVolumePort, project: string, onEvent: EventSink): Promise<void> {
   const ours = (await engine.listProjectNetworks(project)).filter((n) => n.labels[LABEL.project] === project);
   const byName = new Map<string, typeof ours>();
   for (const n of ours) byName.set(n.name, [...(byName.get(n.name) ?? []), n]);

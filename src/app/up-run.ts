@@ -103,7 +103,7 @@ export class UpRun {
     const { req, deps, portPlan, specs, actions, rebuild } = this.input;
     const imageRef = await this.imageFor(name);
     await this.input.fillBindVolumes?.(name, imageRef);
-    const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await deps.engine.imageId?.(imageRef));
+    const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await deps.engine.imageId(imageRef));
     actions.set(name, action);
     return prepareServiceContainer({
       engine: deps.engine,

@@ -1,6 +1,6 @@
 // Host ports for a project's published container ports: declared ports when free, else the next free
 // one above (remembered for next time), or an error under --strict-ports.
-import type { Engine } from '../../core/engine.js';
+import type { ContainerQueryPort, EngineReachPort } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import type { HostPortPlan, HostPortRequest, PlannedBinding } from '../../core/host-port-plan.js';
 import type { ServiceConfig } from '../../core/model.js';
@@ -16,7 +16,7 @@ const CHECK_WINDOW = 16;
 const MAX_ROUNDS = 64;
 const CHECK_CONCURRENCY = 16;
 
-export async function planHostPorts(engine: Engine, req: HostPortRequest): Promise<HostPortPlan> {
+export async function planHostPorts(engine: ContainerQueryPort & EngineReachPort, req: HostPortRequest): Promise<HostPortPlan> {
   const memory = new PortMemory(req.stateDir);
   if (req.resetMemory && !req.dryRun) await memory.forget(req.project);
   const remembered = await memory.read(req.project);
@@ -113,7 +113,7 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
 }
 
 /** For the "port is already allocated" race: the next port above the lost one that is free on the host now. */
-export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>, engine?: Engine): Promise<number> {
+export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>, engine?: ContainerQueryPort & EngineReachPort): Promise<number> {
   if (binding.hostPort === 0) return 0;
   // Remote engine: skip what its containers publish; anything else there shows up as another "already allocated".
   const published = engine?.location?.kind === 'remote'

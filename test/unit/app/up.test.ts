@@ -7,7 +7,7 @@ import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const noRemaps: HostPortPlanner = {
   plan: async (_e, req) => ({
@@ -20,7 +20,7 @@ const noRemaps: HostPortPlanner = {
 };
 
 /** An engine whose first start of `service` loses the port race, as dockerd reports it. */
-class PortRaceEngine extends FakeEngine {
+class PortRaceEngine extends InMemoryEngine {
   private lost = false;
   constructor(private readonly service: string) {
     super();
@@ -57,15 +57,15 @@ function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}
   };
 }
 
-class FakeEngineWith extends FakeEngine {
+class EngineWithImages extends InMemoryEngine {
   constructor(...images: string[]) {
     super();
     for (const i of images) this.images.add(i);
   }
 }
 
-function engineWithImages(): FakeEngine {
-  const e = new FakeEngine();
+function engineWithImages(): InMemoryEngine {
+  const e = new InMemoryEngine();
   e.images.add('pgvector/pgvector:pg16');
   e.images.add('redis:7-alpine');
   return e;
@@ -92,7 +92,7 @@ describe('up (fake engine)', () => {
   });
 
   it('starts what gates a health wait before what nobody waits on, even when both are due together', async () => {
-    const engine = new FakeEngine();
+    const engine = new InMemoryEngine();
     engine.delayMs = 5;
     for (const image of ['a-cache:latest', 'db:latest', 'web:latest']) engine.images.add(image);
     const p = project([
@@ -126,14 +126,14 @@ describe('up (fake engine)', () => {
 
   it('a one-shot nobody waits on that exits 0 has done its job; with a restart policy, or exiting 1, it fails', async () => {
     const exited = (code: number) => ({ ok: false as const, probe: 'container running', elapsedMs: 5, reason: 'exited' as const, exitCode: code });
-    const engine = new FakeEngine();
+    const engine = new InMemoryEngine();
     engine.images.add('seed:latest');
     const r = await up(request(project([service('seed')]), []), { engine, ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) });
     expect(r.services[0]).toMatchObject({ service: 'seed', probe: 'exited 0 (one-shot)' });
 
     const always = project([service('seed', { restart: 'always' })]);
-    await expect(up(request(always, []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) })).rejects.toThrow(/^seed exited with code 0/);
-    await expect(up(request(project([service('seed')]), []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(1) }) })).rejects.toThrow(/^seed exited with code 1/);
+    await expect(up(request(always, []), { engine: new EngineWithImages('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) })).rejects.toThrow(/^seed exited with code 0/);
+    await expect(up(request(project([service('seed')]), []), { engine: new EngineWithImages('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(1) }) })).rejects.toThrow(/^seed exited with code 1/);
   });
 
   it('recreates only the changed service', async () => {
@@ -223,6 +223,7 @@ describe('up: the final readiness pass', () => {
     const wait: WaitForService = async (req) => {
       if (req.service.name !== 'migrate') return { ok: true, probe: 'fake', elapsedMs: 1, attempts: 1 };
       asked += 1;
+      if (asked === 1) engine.scripted(req.containerId).exit(1);
       return asked === 1 ? { ok: true, probe: 'container running', elapsedMs: 1, attempts: 1 } : { ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: 1 };
     };
     const err = (await up(request(p, []), { engine, ports: noRemaps, waitForService: wait }).catch((e: unknown) => e)) as DevstackError;
