@@ -147,7 +147,10 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
     onEvent({ type: 'service', service: req.action.service, phase: 'start' });
     try {
       await engine.startContainer(id);
-      for (const r of replaced) await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort).catch(() => undefined);
+      for (const r of replaced) {
+        const warnings = await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort);
+        for (const message of warnings) onEvent({ type: 'notice', level: 'warn', service: req.action.service, message });
+      }
       return id;
     } catch (e) {
       if (!(e instanceof HostPortTaken) || attempt >= PORT_RACE_RETRIES) throw e;

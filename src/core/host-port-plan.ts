@@ -30,6 +30,9 @@ export interface HostPortPlanner {
   /** Another free port for a binding whose port was taken between planning and starting (the race). */
   /** `engine`: a remote engine's own published ports stand in for this host's sockets. */
   pickReplacement(binding: PlannedBinding, alsoTaken: Set<number>, engine?: ContainerQueryPort & EngineReachPort): Promise<number>;
-  /** Remembers a port picked in that race for the project, as a planned remap is remembered. */
-  rememberReplacement(req: { project: string; stateDir: string }, binding: PlannedBinding, hostPort: number): Promise<void>;
+  /**
+   * Remembers a port picked in that race for the project, as a planned remap is remembered. Answers what went
+   * wrong with the memory (a cache: said once as a warning, never a failure).
+   */
+  rememberReplacement(req: { project: string; stateDir: string }, binding: PlannedBinding, hostPort: number): Promise<string[]>;
 }

@@ -134,16 +134,17 @@ export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Se
 
 /**
  * The race's pick is sticky too: the next `up` reuses it while free, instead of recreating the container. A state
- * path that cannot be written only costs that (the memory is a cache).
+ * path that cannot be written only costs that (the memory is a cache), and is said.
  */
 export async function rememberReplacementPort(
   req: { project: string; stateDir: string },
   binding: PlannedBinding,
   hostPort: number,
-): Promise<void> {
+): Promise<string[]> {
   const memory = new PortMemory(req.stateDir);
   const key = rememberKey(binding.service, binding.containerPort, binding.protocol);
   await memory.write(req.project, { ...(await memory.read(req.project)), [key]: hostPort });
+  return memory.warnings;
 }
 
 /** The compose `ports:` of each service, in order (services in the order given). */

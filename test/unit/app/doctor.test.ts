@@ -18,7 +18,7 @@ function deps(over: Partial<DoctorDeps> = {}, facts: Partial<BuildContextFacts> 
   const ports: HostPortPlanner = {
     plan: async () => ({ bindings: [], remaps: [{ service: 'db', declared: 5432, effective: 5433, holder: 'pid 42 (postgres)' }], notices: [] }),
     pickReplacement: async () => 0,
-    rememberReplacement: async () => {},
+    rememberReplacement: async () => [],
   };
   return {
     openEngine: async () => engine,

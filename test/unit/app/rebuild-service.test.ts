@@ -28,7 +28,7 @@ class VolumeEngine extends InMemoryEngine {
   }
 }
 
-const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitForService = async () => ({ ok: true, probe: 'fake', elapsedMs: 0, attempts: 1 });
 
 function stack() {

@@ -12,7 +12,7 @@ import type { WaitForService } from '../../../src/core/service-wait.js';
 import { project, service } from '../core/fixtures.js';
 import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
-const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitForService = async () => ({ ok: true, probe: 'fake', elapsedMs: 0, attempts: 1 });
 
 function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}): UpRequest {

@@ -12,7 +12,7 @@ import { dependsOn, project, service } from '../core/fixtures.js';
 import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const noPorts: HostPortPlan = { bindings: [], remaps: [], notices: [] };
-const ports: HostPortPlanner = { plan: async () => noPorts, pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => noPorts, pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitResult = { ok: true, probe: 'fake', elapsedMs: 3, attempts: 1 };
 const exited = (code: number): WaitResult => ({ ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: code });
 

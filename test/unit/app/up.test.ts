@@ -16,7 +16,7 @@ const noRemaps: HostPortPlanner = {
     notices: [],
   }),
   pickReplacement: async (b) => b.hostPort + 1,
-  rememberReplacement: async () => {},
+  rememberReplacement: async () => [],
 };
 
 /** An engine whose first start of `service` loses the port race, as dockerd reports it. */
@@ -107,7 +107,13 @@ describe('up (fake engine)', () => {
 
   it('a port lost in the start race: another is picked, announced and remembered; --strict-ports fails instead', async () => {
     const remembered: string[] = [];
-    const ports: HostPortPlanner = { ...noRemaps, rememberReplacement: async (m, b, port) => void remembered.push(`${m.project} ${b.service} ${b.containerPort} -> ${port}`) };
+    const ports: HostPortPlanner = {
+      ...noRemaps,
+      rememberReplacement: async (m, b, port) => {
+        remembered.push(`${m.project} ${b.service} ${b.containerPort} -> ${port}`);
+        return ['cannot remember the port remaps in /state/demo.json (EACCES); they may change on the next run'];
+      },
+    };
     const engine = new PortRaceEngine('postgres');
     for (const image of ['pgvector/pgvector:pg16', 'redis:7-alpine']) engine.images.add(image);
     const p = project([seedProject().services.postgres as ServiceConfig, seedProject().services.redis as ServiceConfig]);
@@ -115,6 +121,8 @@ describe('up (fake engine)', () => {
     const r = await up(request(p, events), { engine, ports, waitForService: readyAfter(1) });
     expect(events).toContainEqual(expect.objectContaining({ type: 'notice', message: 'postgres 5437 -> 5438 (5437 was taken while starting)' }));
     expect(remembered).toEqual(['demo postgres 5432 -> 5438']);
+    // The memory is a cache: a failure to write it is said, not swallowed.
+    expect(events).toContainEqual({ type: 'notice', level: 'warn', service: 'postgres', message: 'cannot remember the port remaps in /state/demo.json (EACCES); they may change on the next run' });
     expect(r.services.find((s) => s.service === 'postgres')?.action).toBe('create');
 
     const strictEngine = new PortRaceEngine('postgres');
