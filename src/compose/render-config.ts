@@ -188,6 +188,7 @@ function resource(r: NetworkConfig | VolumeConfig): Record<string, unknown> {
     ...(ipam ? { ipam } : {}),
     ...(net.internal === undefined ? {} : { internal: net.internal }),
     ...(net.attachable === undefined ? {} : { attachable: net.attachable }),
+    ...(net.enableIpv4 === undefined ? {} : { enable_ipv4: net.enableIpv4 }),
     ...(net.enableIpv6 === undefined ? {} : { enable_ipv6: net.enableIpv6 }),
     ...(Object.keys(r.labels).length > 0 ? { labels: r.labels } : {}),
   };

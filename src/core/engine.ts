@@ -177,6 +177,15 @@ export interface NetworkRequest {
   internal?: boolean;
   attachable?: boolean;
   enableIpv6?: boolean;
+  /** Sent only to engines of API 1.48 or later; an older one reports it in `unsupported` instead. */
+  enableIpv4?: boolean;
+}
+
+/** A request field the engine cannot apply: its API predates the field. */
+export interface UnsupportedField<F extends string> {
+  field: F;
+  apiVersion: string;
+  needsApiVersion: string;
 }
 
 export interface VolumeRequest {
@@ -315,7 +324,9 @@ export interface ImagePort {
 /** Networks and volumes, and content carried into a volume. */
 export interface NetworkVolumePort {
   /** Creates the network unless one of that name exists; then `labels` are the existing one's. */
-  ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string> }>;
+  ensureNetwork(
+    req: NetworkRequest,
+  ): Promise<{ created: boolean; labels?: Record<string, string>; unsupported?: UnsupportedField<keyof NetworkRequest>[] }>;
   /** The project's networks by label; `created` is RFC 3339 when the engine tells. */
   listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string>; created?: string }[]>;
   /** Names of the containers attached to a network (by id); [] when it is gone. */

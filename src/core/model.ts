@@ -261,6 +261,10 @@ export interface NetworkConfig {
   internal?: boolean;
   attachable?: boolean;
   enableIpv6?: boolean;
+  /** `enable_ipv4` (Engine API 1.48+; an older engine gives every network IPv4). */
+  enableIpv4?: boolean;
+  /** Where `enable_ipv4` is written (for the warning when the engine cannot apply it). */
+  enableIpv4Source?: SourceLocation;
 }
 
 export interface VolumeConfig {
