@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DevstackError } from '../core/errors.js';
+import { STANDARD_INPUT_ARG, standardInputPath } from './standard-input.js';
 
 const CANDIDATES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const OVERRIDES: Record<string, string[]> = {
@@ -15,22 +16,27 @@ const OVERRIDES: Record<string, string[]> = {
 export interface DiscoveredFiles {
   /** Absolute paths, in merge order. */
   files: string[];
-  /** The folder of the first file. */
+  /** The folder of the first file; the working directory when that is standard input. */
   projectDir: string;
   warnings: string[];
+  /** Set when `-f -` names standard input: the path that stands for it in `files`. */
+  standardInput?: string;
 }
 
 export function discoverComposeFiles(cwd: string, explicit: string[] | undefined): DiscoveredFiles {
   if (explicit !== undefined && explicit.length > 0) {
-    const files = explicit.map((f) => path.resolve(cwd, f));
+    const standardInput = explicit.includes(STANDARD_INPUT_ARG) ? standardInputPath(cwd) : undefined;
+    const files = explicit.map((f) => (f === STANDARD_INPUT_ARG ? standardInputPath(cwd) : path.resolve(cwd, f)));
     for (const [i, file] of files.entries()) {
-      if (!isFile(file)) {
+      if (explicit[i] !== STANDARD_INPUT_ARG && !isFile(file)) {
         throw new DevstackError('usage', `compose file not found: ${explicit[i]} (${file})`, {
           hint: 'check the path given to -f/--file',
         });
       }
     }
-    return { files, projectDir: path.dirname(files[0]!), warnings: [] };
+    // Read from standard input first, the project's relative paths resolve from the working directory (compose's rule).
+    const projectDir = explicit[0] === STANDARD_INPUT_ARG ? path.resolve(cwd) : path.dirname(files[0]!);
+    return { files, projectDir, warnings: [], ...(standardInput === undefined ? {} : { standardInput }) };
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const found = CANDIDATES.filter((name) => isFile(path.join(dir, name)));

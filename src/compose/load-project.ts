@@ -19,6 +19,7 @@ import { declaredFileObjects } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
 import { resolveProjectName } from './project-name.js';
 import { SourceFiles } from './source-files.js';
+import { readStandardInputOnce, type StandardInputReader } from './standard-input.js';
 import { isServiceActive, enabledProfiles } from './profiles.js';
 
 export interface LoadOptions {
@@ -30,6 +31,8 @@ export interface LoadOptions {
   environment: Record<string, string | undefined>;
   /** Values for variables that neither the shell nor the env files set (devstack's own, e.g. DEVSTACK_UID). */
   defaultEnvironment?: (projectDir: string) => Record<string, string>;
+  /** `-f -`: where the file's text comes from (default: this process's standard input, read once). */
+  readStandardInput?: StandardInputReader;
 }
 
 /** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
@@ -66,7 +69,8 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   const resolved: { name?: string } = {};
   const lookup: VariableLookup = (variable) =>
     variable === 'COMPOSE_PROJECT_NAME' && resolved.name !== undefined ? resolved.name : env.lookup(variable);
-  const reader = new ComposeFileReader(lookup, sources);
+  const standardInput = discovered.standardInput === undefined ? undefined : { path: discovered.standardInput, read: opts.readStandardInput ?? readStandardInputOnce };
+  const reader = new ComposeFileReader(lookup, sources, standardInput);
   const named = opts.projectName || env.lookup('COMPOSE_PROJECT_NAME');
   const name = resolveProjectName({
     flag: opts.projectName,
