@@ -79,10 +79,24 @@ export interface ServiceConfig {
   domainname?: string;
   /** `platform` (os/arch[/variant]): the platform asked of create and build. */
   platform?: string;
+  /** The service's `secrets:` and `configs:` entries, as `config` shows them (each is also a bind mount in `volumes`). */
+  secrets?: FileObjectReference[];
+  configs?: FileObjectReference[];
   /** The `x-devstack` extension of the service. */
   devstack: DevstackServiceOptions;
   /** Where the service is defined (its key in the last file that defines it). */
   source: SourceLocation;
+}
+
+/** A service's use of a top-level secret or config. */
+export interface FileObjectReference {
+  source: string;
+  /** The absolute path it is mounted at. */
+  target: string;
+  uid?: string;
+  gid?: string;
+  /** The file mode asked for (a number; compose writes it in octal). */
+  mode?: number;
 }
 
 export interface BuildConfig {

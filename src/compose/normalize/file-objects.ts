@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeIssue } from '../../core/errors.js';
 import { formatLocation } from '../../core/errors.js';
-import type { VolumeMount } from '../../core/model.js';
+import type { FileObjectReference, VolumeMount } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 
@@ -38,11 +38,17 @@ export interface FileObjectContext {
   warnings: string[];
 }
 
+/** A service's use of a secret or config: what it asked for, and the read-only bind mount that provides it. */
+export interface FileObjectUse {
+  reference: FileObjectReference;
+  mount: VolumeMount;
+}
+
 /** A service's `secrets:` or `configs:` entries as read-only bind mounts of the declared files. */
-export function fileObjectMounts(list: Node | undefined, kind: FileObjectKind, service: string, ctx: FileObjectContext): VolumeMount[] {
+export function fileObjectUses(list: Node | undefined, kind: FileObjectKind, service: string, ctx: FileObjectContext): FileObjectUse[] {
   if (!isSeq(list)) return [];
   const one = kind === 'secrets' ? 'secret' : 'config';
-  return list.items.flatMap((item): VolumeMount[] => {
+  return list.items.flatMap((item): FileObjectUse[] => {
     const source = isMap(item) ? scalarText(child(item, 'source')) : scalarText(item);
     if (source === undefined) return [];
     const declared = ctx.declared.get(source);
@@ -64,6 +70,17 @@ export function fileObjectMounts(list: Node | undefined, kind: FileObjectKind, s
     }
     const target = (isMap(item) ? scalarText(child(item, 'target')) : undefined) ?? source;
     const mountPoint = path.posix.isAbsolute(target) ? target : kind === 'secrets' ? `/run/secrets/${target}` : `/${target}`;
-    return [{ type: 'bind', source: declared.file, target: mountPoint, readOnly: true, createHostPath: false }];
+    const uid = scalarText(child(item, 'uid'));
+    const gid = scalarText(child(item, 'gid'));
+    const mode = child(item, 'mode');
+    const reference: FileObjectReference = {
+      source,
+      target: mountPoint,
+      ...(uid === undefined ? {} : { uid }),
+      ...(gid === undefined ? {} : { gid }),
+      // The type cast made it a number (0440 and "0440" alike are octal); anything else is reported already.
+      ...(mode?.kind === 'scalar' && typeof mode.value === 'number' ? { mode: mode.value } : {}),
+    };
+    return [{ reference, mount: { type: 'bind', source: declared.file, target: mountPoint, readOnly: true, createHostPath: false } }];
   });
 }

@@ -16,7 +16,7 @@ import { integerOf } from './units.js';
 import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
 
-import { fileObjectMounts, type FileObject } from './file-objects.js';
+import { fileObjectUses, type FileObject } from './file-objects.js';
 export interface ServiceContext {
   projectDir: string;
   homeDir: string;
@@ -46,6 +46,8 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
   const text = (key: string): string | undefined => scalarText(child(node, key));
   const flag = (key: string): boolean | undefined => (child(node, key) === undefined ? undefined : text(key) === 'true');
 
+  const secrets = fileObjectUses(child(node, 'secrets'), 'secrets', name, { declared: ctx.declaredSecrets, issues: ctx.issues, warnings: ctx.warnings });
+  const configs = fileObjectUses(child(node, 'configs'), 'configs', name, { declared: ctx.declaredConfigs, issues: ctx.issues, warnings: ctx.warnings });
   const config: ServiceConfig = {
     name,
     command: read('command', commandOf, undefined),
@@ -53,11 +55,9 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     environment: resolveServiceEnvironment(node, ctx),
     ports: listOf(node, 'ports', at, ctx, (item) => parsePortEntry(item)).flat(),
     expose: stringList(child(node, 'expose')),
-    volumes: [
-      ...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)),
-      ...fileObjectMounts(child(node, 'secrets'), 'secrets', name, { declared: ctx.declaredSecrets, issues: ctx.issues, warnings: ctx.warnings }),
-      ...fileObjectMounts(child(node, 'configs'), 'configs', name, { declared: ctx.declaredConfigs, issues: ctx.issues, warnings: ctx.warnings }),
-    ],
+    volumes: [...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)), ...secrets.map((u) => u.mount), ...configs.map((u) => u.mount)],
+    ...(secrets.length > 0 ? { secrets: secrets.map((u) => u.reference) } : {}),
+    ...(configs.length > 0 ? { configs: configs.map((u) => u.reference) } : {}),
     dependsOn: {},
     labels: labelMap(child(node, 'labels')),
     tty: flag('tty') ?? false,
