@@ -39,14 +39,16 @@ describe('-f - (built CLI)', () => {
 
   it('up then down on the real engine, with an override file after it', () => {
     writeFileSync(join(dir, 'override.yaml'), 'services:\n  cache:\n    labels: { from.override: "yes" }\n');
-    const piped = `name: ${name}\nservices:\n  cache:\n    image: redis:7-alpine\n    stop_grace_period: 1s\n`;
+    writeFileSync(join(dir, 'cache.labels'), 'from.label_file=yes\n');
+    // label_file's relative path resolves from the working directory, as every path of a piped file does.
+    const piped = `name: ${name}\nservices:\n  cache:\n    image: redis:7-alpine\n    stop_grace_period: 1s\n    label_file: ./cache.labels\n`;
     const files = ['-f', '-', '-f', 'override.yaml'];
     const up = devstack(['up', ...files], { cwd: dir, input: piped, env: { DEVSTACK_STATE_DIR: stateDir } });
     expect(up.status, up.stderr).toBe(0);
     const id = docker(['ps', '-q', '--filter', label, '--filter', 'status=running']);
     expect(id).not.toBe('');
     const [inspect] = JSON.parse(docker(['inspect', id])) as { Config: { Labels: Record<string, string> } }[];
-    expect(inspect!.Config.Labels).toMatchObject({ [LABEL.service]: 'cache', 'from.override': 'yes' });
+    expect(inspect!.Config.Labels).toMatchObject({ [LABEL.service]: 'cache', 'from.override': 'yes', 'from.label_file': 'yes' });
 
     const down = devstack(['down', ...files], { cwd: dir, input: piped, env: { DEVSTACK_STATE_DIR: stateDir } });
     expect(down.status, down.stderr).toBe(0);

@@ -9,7 +9,8 @@ import { buildWarnings, durationOf, labelMap, normalizeBuild, normalizeHealthche
 import { commandOf } from './command.js';
 import { normalizeDevelop, stringList } from './develop.js';
 import { parseDevstackOptions } from './devstack-options.js';
-import { resolveServiceEnvironment } from './environment.js';
+import { resolveServiceEnvironment, resolveServiceLabels } from './environment.js';
+import { warnUnappliedValues } from './unapplied-values.js';
 import { normalizeDeployResources, normalizeHostOptions } from './host-options.js';
 import { readOrReport } from './node-errors.js';
 import { integerOf } from './units.js';
@@ -59,7 +60,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     ...(secrets.length > 0 ? { secrets: secrets.map((u) => u.reference) } : {}),
     ...(configs.length > 0 ? { configs: configs.map((u) => u.reference) } : {}),
     dependsOn: {},
-    labels: labelMap(child(node, 'labels')),
+    labels: resolveServiceLabels(node, ctx, labelMap(child(node, 'labels'))),
     tty: flag('tty') ?? false,
     stdinOpen: flag('stdin_open') ?? false,
     extraHosts: extraHostsOf(child(node, 'extra_hosts')),
@@ -97,6 +98,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   warnSubpaths(child(node, 'volumes'), name, ctx.warnings);
+  warnUnappliedValues(node, name, ctx.warnings);
   const buildNode = child(node, 'build');
   if (buildNode !== undefined) ctx.warnings.push(...buildWarnings(buildNode, name));
   const dependencyLocations = new Map<string, SourceLocation>();
