@@ -25,6 +25,8 @@ import { isServiceActive, enabledProfiles } from './profiles.js';
 export interface LoadOptions {
   cwd: string;
   files?: string[];
+  /** --project-directory: where relative paths and .env are read from, and compose files are looked for without -f. */
+  projectDirectory?: string;
   projectName?: string;
   profiles?: string[];
   envFiles?: string[];
@@ -60,7 +62,7 @@ function declaredProjectName(files: string[], lookup: VariableLookup, parsed: (f
 }
 
 export async function loadProject(opts: LoadOptions): Promise<Project> {
-  const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
+  const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment), opts.projectDirectory);
   const sources = new SourceFiles();
   const loaded = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
   const defaults = opts.defaultEnvironment?.(discovered.projectDir) ?? {};

@@ -2,7 +2,7 @@
 // paths from the working directory, a YAML error in it reads stdin:LINE:COL, and on the real engine `up` then
 // `down` a one-service project (with an override file after it) from the piped text.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,12 @@ describe('-f - (built CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`name: ${basename(dir).toLowerCase()}\n`); // the folder's name, lowercased as compose does
     expect(r.stdout).toContain(`source: ${join(dir, 'data')}\n`);
+    // --project-directory moves where its paths resolve from, and the project's name.
+    mkdirSync(join(dir, 'site'));
+    const moved = devstack(['config', '-f', '-', '--project-directory', 'site'], { cwd: dir, input: 'services:\n  web:\n    image: redis:7-alpine\n    volumes: ["./data:/data"]\n' });
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('name: site\n');
+    expect(moved.stdout).toContain(`source: ${join(dir, 'site', 'data')}\n`);
   });
 
   it('a YAML error in the piped file is located at stdin:LINE:COL (exit 3)', () => {

@@ -1,6 +1,7 @@
 // `-f -` (compose's docs: "Use a -f with - (dash) as the filename to read the configuration from stdin. When stdin
 // is used all paths in the configuration are relative to the current working directory."): the project folder is
-// the working directory, the file merges in its -f place, locations read stdin:LINE:COL, and the text is read once.
+// the working directory (or --project-directory), the file merges in its -f place, locations read stdin:LINE:COL,
+// and the text is read once.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverComposeFiles } from '../../../src/compose/discovery.js';
@@ -90,5 +91,27 @@ describe('-f - (a compose file on standard input)', () => {
       }),
     );
     expect(err.message).toBe('stdin:1:1: cannot read the compose file from standard input: EISDIR: illegal operation on a directory, read');
+  });
+
+  it('--project-directory moves the project folder (paths, .env, name), for piped and discovered files alike', async () => {
+    const dir = writeProject({ 'app/.env': 'TAG=3.19\n', 'app/compose.yaml': 'services:\n  web:\n    image: alpine:${TAG}\n    volumes: ["./data:/data"]\n' }, 'work');
+    const appDir = path.join(dir, 'app');
+    const piped = await loadIn(dir, { files: ['-'], projectDirectory: 'app', readStandardInput: stdinOf('services:\n  web:\n    image: alpine:${TAG}\n    volumes: ["./data:/data"]\n').read });
+    expect(piped).toMatchObject({ name: 'app', workingDir: appDir });
+    expect(piped.services.web).toMatchObject({ image: 'alpine:3.19', volumes: [{ source: path.join(appDir, 'data') }] });
+    // Without -f the compose file is looked for in the project directory.
+    const found = await loadIn(dir, { projectDirectory: 'app' });
+    expect(found.composeFiles).toEqual([path.join(appDir, 'compose.yaml')]);
+    expect(found.services.web!.image).toBe('alpine:3.19');
+    // A -f file is still found from the working directory; its paths resolve from the project directory.
+    const given = await loadIn(dir, { files: ['app/compose.yaml'], projectDirectory: '.' });
+    expect(given).toMatchObject({ name: 'work', workingDir: dir });
+    expect(given.services.web!.volumes[0]).toMatchObject({ source: path.join(dir, 'data') });
+  });
+
+  it('a --project-directory that is no folder is a usage error', () => {
+    const dir = writeProject({ 'file.txt': '' });
+    expect(() => discoverComposeFiles(dir, ['-'], 'nowhere')).toThrow(`project directory not found: nowhere (${path.join(dir, 'nowhere')})`);
+    expect(() => discoverComposeFiles(dir, undefined, 'file.txt')).toThrow('project directory not found: file.txt');
   });
 });
