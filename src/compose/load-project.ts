@@ -15,7 +15,7 @@ import type { VariableLookup } from './interpolation.js';
 import type { ParsedYaml } from './yaml-source.js';
 import { dropResetKeys, mergeComposeFiles } from './merge.js';
 import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
-import { declaredFileObjects } from './normalize/file-objects.js';
+import { declaredFileObjects, fileObjectDeclarations } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
 import { resolveProjectName } from './project-name.js';
 import { SourceFiles } from './source-files.js';
@@ -142,6 +142,12 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     inactiveServices,
     networks,
     volumes,
+    ...withDefined('secrets', fileObjectDeclarations(ctx.declaredSecrets, name)),
+    ...withDefined('configs', fileObjectDeclarations(ctx.declaredConfigs, name)),
     warnings: [...discovered.warnings, ...reader.warnings, ...ctx.warnings],
   };
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -25,6 +25,8 @@ export function renderComposeConfig(project: Project, opts: { showSecrets: boole
   if (Object.keys(project.volumes).length > 0) {
     out.volumes = Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, resource(v)]));
   }
+  if (project.secrets) out.secrets = project.secrets;
+  if (project.configs) out.configs = project.configs;
   return out;
 }
 

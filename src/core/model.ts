@@ -28,6 +28,9 @@ export interface Project {
   inactiveServices: string[];
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;
+  /** Top-level secrets and configs given by a file (the ones devstack provides), by key. */
+  secrets?: Record<string, FileObjectDeclaration>;
+  configs?: Record<string, FileObjectDeclaration>;
   /** Non-fatal findings of the loader (unset variables, obsolete `version`, ...), each `file:line:col: ...`. */
   warnings?: string[];
 }
@@ -86,6 +89,13 @@ export interface ServiceConfig {
   devstack: DevstackServiceOptions;
   /** Where the service is defined (its key in the last file that defines it). */
   source: SourceLocation;
+}
+
+/** A top-level secret or config given by a file. */
+export interface FileObjectDeclaration {
+  name: string;
+  /** Absolute path. */
+  file: string;
 }
 
 /** A service's use of a top-level secret or config. */

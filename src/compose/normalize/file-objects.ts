@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeIssue } from '../../core/errors.js';
 import { formatLocation } from '../../core/errors.js';
-import type { FileObjectReference, VolumeMount } from '../../core/model.js';
+import type { FileObjectDeclaration, FileObjectReference, VolumeMount } from '../../core/model.js';
 import type { Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 
 export type FileObjectKind = 'secrets' | 'configs';
 
-/** One declared secret or config: its file, or why devstack cannot provide it. */
-export type FileObject = { file: string } | { unsupported: string };
+/** One declared secret or config: its file (and `name:`, when written), or why devstack cannot provide it. */
+export type FileObject = { file: string; name?: string } | { unsupported: string };
 
 /** The top-level section as name → file (paths relative to the project folder). */
 export function declaredFileObjects(section: Node | undefined, kind: FileObjectKind, projectDir: string): Map<string, FileObject> {
@@ -20,8 +20,9 @@ export function declaredFileObjects(section: Node | undefined, kind: FileObjectK
   if (!isMap(section)) return out;
   for (const [name, entry] of section.entries) {
     const file = scalarText(child(entry.value, 'file'));
+    const explicitName = scalarText(child(entry.value, 'name'));
     if (file !== undefined) {
-      out.set(name, { file: path.resolve(projectDir, file) });
+      out.set(name, { file: path.resolve(projectDir, file), ...(explicitName === undefined ? {} : { name: explicitName }) });
       continue;
     }
     const other = ['environment', 'content', 'external', 'name'].find((k) => child(entry.value, k) !== undefined) ?? 'no file';
@@ -30,6 +31,13 @@ export function declaredFileObjects(section: Node | undefined, kind: FileObjectK
     });
   }
   return out;
+}
+
+/** The file-based ones as `config` shows them: compose names each `<project>_<key>` unless `name:` says. */
+export function fileObjectDeclarations(declared: Map<string, FileObject>, projectName: string): Record<string, FileObjectDeclaration> | undefined {
+  const out: Record<string, FileObjectDeclaration> = {};
+  for (const [key, object] of declared) if ('file' in object) out[key] = { name: object.name ?? `${projectName}_${key}`, file: object.file };
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export interface FileObjectContext {

@@ -49,6 +49,17 @@ describe('secret and config modes', () => {
     expect(p.services.app!.volumes.map((v) => v.target)).toEqual(['/data', '/run/secrets/token', '/site']);
     expect(p.warnings).toEqual([expect.stringMatching(/compose\.yaml:\d+:\d+: uid, gid, mode of secret "token" ignored/)]);
   });
+
+  it('`config` shows the top-level ones too, named <project>_<key> unless `name:` says (as compose-go names them)', async () => {
+    const dir = writeProject({
+      'compose.yaml': 'name: shop\nservices:\n  app:\n    image: alpine\n    secrets: [token]\nsecrets:\n  token: { file: ./token.txt }\nconfigs:\n  site: { file: ./site.conf, name: site-v2 }\n',
+      'token.txt': 't',
+      'site.conf': '',
+    });
+    const out = renderComposeConfig(await loadIn(dir), { showSecrets: false }) as Record<string, unknown>;
+    expect(out.secrets).toEqual({ token: { name: 'shop_token', file: `${dir}/token.txt` } });
+    expect(out.configs).toEqual({ site: { name: 'site-v2', file: `${dir}/site.conf` } });
+  });
 });
 
 describe('tmpfs.mode and other numbers', () => {
