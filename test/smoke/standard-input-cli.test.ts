@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
+import { apiVersionAtLeast } from '../../src/engine/docker/docker-engine.js';
 import { devstack } from './support/cli.js';
 
 const name = `dsstdin${Math.random().toString(36).slice(2, 8)}`;
@@ -47,10 +48,15 @@ describe('-f - (built CLI)', () => {
     writeFileSync(join(dir, 'override.yaml'), 'services:\n  cache:\n    labels: { from.override: "yes" }\n');
     writeFileSync(join(dir, 'cache.labels'), 'from.label_file=yes\n');
     // label_file's relative path resolves from the working directory, as every path of a piped file does.
-    const piped = `name: ${name}\nservices:\n  cache:\n    image: redis:7-alpine\n    stop_grace_period: 1s\n    label_file: ./cache.labels\n`;
+    const piped = `name: ${name}\nservices:\n  cache:\n    image: redis:7-alpine\n    stop_grace_period: 1s\n    label_file: ./cache.labels\nnetworks:\n  default:\n    enable_ipv4: false\n`;
     const files = ['-f', '-', '-f', 'override.yaml'];
     const up = devstack(['up', ...files], { cwd: dir, input: piped, env: { DEVSTACK_STATE_DIR: stateDir } });
     expect(up.status, up.stderr).toBe(0);
+    // Warnings about the piped file point into it; an engine before API 1.48 cannot make a network without IPv4.
+    const api = docker(['version', '--format', '{{.Server.APIVersion}}']);
+    const ipv4 = `stdin:9:5: networks.default.enable_ipv4 is not applied: the engine's API ${api} predates it (needs 1.48)`;
+    if (apiVersionAtLeast(api, '1.48')) expect(up.stdout + up.stderr).not.toContain('enable_ipv4');
+    else expect(up.stdout + up.stderr).toContain(ipv4);
     const id = docker(['ps', '-q', '--filter', label, '--filter', 'status=running']);
     expect(id).not.toBe('');
     const [inspect] = JSON.parse(docker(['inspect', id])) as { Config: { Labels: Record<string, string> } }[];
