@@ -5,10 +5,11 @@ import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { ensureProjectResources } from '../../../src/app/project-resources.js';
 import { renderComposeConfig } from '../../../src/compose/render-config.js';
-import type { Engine, NetworkRequest } from '../../../src/core/engine.js';
+import type { NetworkRequest } from '../../../src/core/engine.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import { apiVersionAtLeast, DockerEngine } from '../../../src/engine/docker/docker-engine.js';
 import { project, service } from '../core/fixtures.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 import { loadYaml } from './temp-project.js';
 
 const FILE = `services:
@@ -47,30 +48,32 @@ describe('enable_ipv4 when the project networks are made', () => {
     networks: { v6only: { name: 'demo_v6only', external: false, labels: {}, enableIpv4: false, enableIpv4Source: at } },
   });
 
-  function engineAnswering(unsupported: boolean): { engine: Engine; requests: NetworkRequest[] } {
-    const requests: NetworkRequest[] = [];
-    const engine = {
-      listProjectNetworks: async () => [],
-      ensureNetwork: async (req: NetworkRequest) => {
-        requests.push(req);
-        return unsupported ? { created: true, unsupported: [{ field: 'enableIpv4' as const, apiVersion: '1.41', needsApiVersion: '1.48' }] } : { created: true };
-      },
-    } as unknown as Engine;
-    return { engine, requests };
+  /** An in-memory engine whose API predates EnableIPv4 when `old`: `false` comes back unsupported, as the adapter says. */
+  class EngineOfApi extends InMemoryEngine {
+    readonly requests: NetworkRequest[] = [];
+    constructor(private readonly old: boolean) {
+      super();
+    }
+    override async ensureNetwork(req: NetworkRequest) {
+      this.requests.push(req);
+      const made = await super.ensureNetwork(req);
+      if (!this.old || req.enableIpv4 !== false) return made;
+      return { ...made, unsupported: [{ field: 'enableIpv4' as const, apiVersion: '1.41', needsApiVersion: '1.48' }] };
+    }
   }
 
   it('is asked of the engine; an engine that cannot apply it gets one warning at the key', async () => {
-    const { engine, requests } = engineAnswering(true);
+    const engine = new EngineOfApi(true);
     const events: StackEvent[] = [];
     await ensureProjectResources(engine, demo, Object.values(demo.services), (e) => events.push(e));
-    expect(requests[0]).toMatchObject({ name: 'demo_v6only', enableIpv4: false });
+    expect(engine.requests[0]).toMatchObject({ name: 'demo_v6only', enableIpv4: false });
     expect(events.filter((e) => e.type === 'notice')).toEqual([
       { type: 'notice', level: 'warn', message: "/p/compose.yaml:8:5: networks.v6only.enable_ipv4 is not applied: the engine's API 1.41 predates it (needs 1.48)" },
     ]);
   });
 
   it('an engine that applies it: no warning', async () => {
-    const { engine } = engineAnswering(false);
+    const engine = new EngineOfApi(false);
     const events: StackEvent[] = [];
     await ensureProjectResources(engine, demo, Object.values(demo.services), (e) => events.push(e));
     expect(events.filter((e) => e.type === 'notice')).toEqual([]);
