@@ -3,6 +3,8 @@
 // evaluates this registry, oclif and the shared flags; `ps` then loads only the chunks `ps` uses.
 import { execute } from '@oclif/core/execute';
 import { settings } from '@oclif/core/settings';
+import { DevstackCommand } from '../src/cli/base-command.js';
+import { globalFlagsAfterCommand } from '../src/cli/global-flags-first.js';
 import CompleteServices from './complete-services.js';
 import Completion from './completion.js';
 import Config from './config.js';
@@ -42,5 +44,10 @@ export async function run(dir: string = import.meta.url): Promise<void> {
   // Always the built code: under NODE_ENV=development or test (common in a developer's shell), oclif would otherwise
   // look for TypeScript sources and register a transpiler (+45 MB, and not the code that was built).
   settings.enableAutoTranspile = false;
-  await execute({ dir });
+  const globalFlags = Object.entries(DevstackCommand.baseFlags).map(([name, flag]) => ({
+    name,
+    boolean: flag.type === 'boolean',
+    ...(flag.char === undefined ? {} : { char: flag.char }),
+  }));
+  await execute({ dir, args: globalFlagsAfterCommand(process.argv.slice(2), globalFlags) });
 }

@@ -43,6 +43,16 @@ describe('devstack CLI basics', () => {
     expect(missing.stderr).toContain('compose.yaml:3:12: required variable IMAGE is missing a value: set IMAGE to the image to run');
   });
 
+  it('takes the global flags before the command too, as docker compose does (-f x.yaml config)', () => {
+    const dir = projectWith('services:\n  web:\n    image: redis:7-alpine\n');
+    writeFileSync(join(dir, 'other.yaml'), 'services:\n  api:\n    image: redis:7-alpine\n');
+    const before = devstack(['-f', 'other.yaml', '-p', 'shop', '--json', 'config'], { cwd: dir });
+    const after = devstack(['config', '-f', 'other.yaml', '-p', 'shop', '--json'], { cwd: dir });
+    expect(before.status).toBe(0);
+    expect(before.stdout).toBe(after.stdout);
+    expect(JSON.parse(before.stdout)).toMatchObject({ name: 'shop', services: { api: { image: 'redis:7-alpine' } } });
+  });
+
   it('reports a dependency cycle as a path', () => {
     const dir = projectWith('services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n');
     const r = devstack(['up'], { cwd: dir, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
