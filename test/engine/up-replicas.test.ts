@@ -4,12 +4,12 @@
 // replicas 3 and 2 while their volumes stay.
 import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
-import { devstack } from '../smoke/support/cli.js';
+import { devstack, devstackChild } from '../smoke/support/cli.js';
 import { docker, removeProjectObjects, uniqueName } from './support/real-stack.js';
 
 const TIMEOUT = 240_000;
@@ -38,6 +38,9 @@ function compose(mark: string): void {
     volumes: ["/data"]
     depends_on:
       cache: { condition: service_healthy }
+    develop:
+      watch:
+        - { action: sync, path: ./src, target: /app/src }
 `,
   );
 }
@@ -71,6 +74,7 @@ function isFree(port: number): Promise<boolean> {
 beforeAll(async () => {
   rangeStart = await freePorts(7);
   fixedPort = rangeStart + 4;
+  mkdirSync(join(dir, 'src'));
   compose('a');
 });
 
@@ -111,6 +115,37 @@ describe('a scaled service (real engine, built CLI)', () => {
     const r = devstack(['logs', '-p', name, 'web'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(r.status, r.stderr).toBe(0);
     for (let n = 1; n <= 3; n++) expect(r.stdout).toMatch(new RegExp(`^web-${n} \\| listening on 80$`, 'm'));
+  }, TIMEOUT);
+
+  it('watch syncs a changed file into every replica', async () => {
+    const watch = devstackChild(['watch', '-p', name], dir);
+    let output = '';
+    const exited = new Promise((resolve) => watch.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onData = (d: Buffer) => {
+          output += d.toString();
+          if (/watching/.test(output)) resolve();
+        };
+        watch.stdout?.on('data', onData);
+        watch.stderr?.on('data', onData);
+        watch.once('exit', (code) => reject(new Error(`devstack watch ended (${code}) before watching: ${output}`)));
+      });
+      writeFileSync(join(dir, 'src', 'hello.txt'), 'hello replicas\n');
+      for (let n = 1; n <= 3; n++) {
+        const container = `${name}-web-${n}`;
+        const started = Date.now();
+        let seen = '';
+        while (Date.now() - started < 15_000 && seen !== 'hello replicas') {
+          seen = spawnSync('docker', ['exec', container, 'cat', '/app/src/hello.txt'], { encoding: 'utf8' }).stdout.trim();
+          if (seen !== 'hello replicas') await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(seen, `${container}: ${output}`).toBe('hello replicas');
+      }
+    } finally {
+      watch.kill('SIGINT');
+      await exited;
+    }
   }, TIMEOUT);
 
   it('keeps each replica its anonymous volume and data through a recreate', () => {
