@@ -128,6 +128,7 @@ export class UpRun {
       ports: deps.ports,
       portMemory: { project: req.project.name, stateDir: req.stateDir, strict: req.strictPorts },
       renewAnonymousVolumes: rebuild.has(name),
+      ...(replicas.length > 1 ? { replicaLabel: `${name}-${action.replica}` } : {}),
       location: this.service(name).source,
       onEvent: req.onEvent,
       onCreated: (cid) => {
