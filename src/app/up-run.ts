@@ -49,6 +49,8 @@ export class UpRun {
   /** The final readiness of each service, once confirmed. */
   readonly readiness = new Map<string, WaitResult>();
   private readonly images = new Map<string, Promise<string>>();
+  /** Per service, the remote engine's stand-in volumes for its bind mounts, filled once before any replica's create. */
+  private readonly filled = new Map<string, Promise<void>>();
   private readonly readinessWaits: ReadinessWaits;
   private readonly startOrder: StartOrder;
 
@@ -112,11 +114,22 @@ export class UpRun {
     }
   }
 
+  private bindVolumesFilled(name: string, imageRef: string): Promise<void> {
+    const fill = this.input.fillBindVolumes;
+    if (!fill) return Promise.resolve();
+    let p = this.filled.get(name);
+    if (!p) {
+      p = fill(name, imageRef);
+      this.filled.set(name, p);
+    }
+    return p;
+  }
+
   /** While its dependencies become ready: its image is built or pulled and its container created. */
   private async prepare(name: string, index: number): Promise<PreparedContainer> {
     const { req, deps, portPlan, specs, actions, rebuild } = this.input;
     const imageRef = await this.imageFor(name);
-    if (index === 0) await this.input.fillBindVolumes?.(name, imageRef);
+    await this.bindVolumesFilled(name, imageRef);
     const replicas = actions.get(name) as ServiceAction[];
     const action = recreateIfImageChanged(replicas[index] as ServiceAction, await deps.engine.imageId?.(imageRef));
     replicas[index] = action;
