@@ -238,7 +238,7 @@ export class UpRun {
     const replica = this.failedReplica.get(root);
     const containerId = replica?.id ?? this.containerIds.get(root)?.[0] ?? this.createdFor.get(root);
     return serviceFailure(
-      { engine: deps.engine, service: replica?.label ?? root, ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
+      { engine: deps.engine, service: root, ...(replica ? { replica: replica.label } : {}), ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
       cause,
     );
   }

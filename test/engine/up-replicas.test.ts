@@ -92,6 +92,7 @@ describe('a scaled service (real engine, built CLI)', () => {
     const out = r.stdout + r.stderr;
     expect(out).toMatch(new RegExp(`web-2 ${fixedPort} -> \\d+ \\(${fixedPort} taken by replica web-1\\)`));
     expect(out).toMatch(new RegExp(`web-3 ${fixedPort} -> \\d+ \\(${fixedPort} taken by replica web-1\\)`));
+    expect(r.stdout).toMatch(/^ {2}web +create +ready via .*\(3 replicas\) {2}127\.0\.0\.1:/m);
 
     // Each replica answers on its own port of the range, with its own hostname (container id).
     const hostnames = new Set<string>();
