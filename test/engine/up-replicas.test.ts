@@ -22,7 +22,8 @@ let fixedPort = 0;
 
 const SERVER = "require('http').createServer((q, r) => r.end(require('os').hostname())).listen(80, () => console.log('listening on 80'))";
 
-function compose(mark: string): void {
+/** `healthy`: a healthcheck that fails where the replica's volume holds /data/broken. */
+function compose(mark: string, healthy = false): void {
   writeFileSync(
     join(dir, 'compose.yaml'),
     `services:
@@ -38,7 +39,7 @@ function compose(mark: string): void {
     volumes: ["/data"]
     depends_on:
       cache: { condition: service_healthy }
-    develop:
+${healthy ? '    healthcheck: { test: ["CMD", "sh", "-c", "test ! -f /data/broken"], interval: 500ms, timeout: 2s, retries: 2 }\n' : ''}    develop:
       watch:
         - { action: sync, path: ./src, target: /app/src }
 `,
@@ -162,6 +163,16 @@ describe('a scaled service (real engine, built CLI)', () => {
       expect(volumes.has(dataVolume(container))).toBe(true);
     }
     expect(webContainers()).toHaveLength(3);
+  }, TIMEOUT);
+
+  it('fails up when one replica is not ready, naming it', () => {
+    docker(['exec', `${name}-web-2`, 'touch', '/data/broken']);
+    compose('b', true);
+    const r = up('--wait-timeout', '60');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/web-2 is unhealthy/);
+    expect(r.stderr).not.toMatch(/web-[13] is unhealthy/);
+    docker(['exec', `${name}-web-2`, 'rm', '/data/broken']);
   }, TIMEOUT);
 
   it('scales down with --scale web=1: replicas 2 and 3 go, their volumes stay', () => {
