@@ -8,7 +8,7 @@ export default class Logs extends DevstackCommand {
   static override usage = 'logs [SERVICE...]';
   static override examples = ['<%= config.bin %> logs -f', '<%= config.bin %> logs backend -n 50 --since 10m', '<%= config.bin %> logs --json | jq .text'];
   // -f is --follow here (as in `docker compose logs -f`); the compose file is --file.
-  static override baseFlags = { ...DevstackCommand.baseFlags, file: Flags.string({ multiple: true, description: 'Compose file (repeatable; merged in order).', helpGroup: 'GLOBAL' }) };
+  static override baseFlags = { ...DevstackCommand.baseFlags, file: Flags.string({ multiple: true, description: 'Compose file (repeatable; merged in order; - reads it from standard input).', helpGroup: 'GLOBAL' }) };
   static override flags = {
     follow: Flags.boolean({ char: 'f', description: 'Keep following new lines (Ctrl-C ends, exit 0).', default: false }),
     tail: Flags.string({ char: 'n', description: 'Lines from the end of each container\'s log: a number or "all".', default: 'all' }),

@@ -7,7 +7,7 @@
 import type { ContainerSpec } from '../core/container-spec.js';
 import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-spec.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
-import type { ContainerInfo, ContainerRequest, Engine } from '../core/engine.js';
+import type { ContainerInfo, ContainerPort, ContainerRequest, EngineReachPort, ImagePort, NetworkVolumePort } from '../core/engine.js';
 import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { SourceLocation } from '../core/model.js';
@@ -19,7 +19,8 @@ const PORT_RACE_RETRIES = 3;
 const DEFAULT_STOP_TIMEOUT_S = 10;
 
 export interface ApplyRequest {
-  engine: Engine;
+  /** Containers; the image's declared volumes; anonymous volumes removed; a remote engine's ports when one is taken. */
+  engine: ContainerPort & ImagePort & NetworkVolumePort & EngineReachPort;
   action: ServiceAction;
   spec: ContainerSpec;
   bindings: PlannedBinding[];
@@ -154,7 +155,10 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
     onEvent({ type: 'service', service: req.action.service, phase: 'start', ...stepDetail(req) });
     try {
       await engine.startContainer(id);
-      for (const r of replaced) await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort).catch(() => undefined);
+      for (const r of replaced) {
+        const warnings = await req.ports.rememberReplacement(req.portMemory, r.binding, r.hostPort);
+        for (const message of warnings) onEvent({ type: 'notice', level: 'warn', service: req.action.service, message });
+      }
       return id;
     } catch (e) {
       if (!(e instanceof HostPortTaken) || attempt >= PORT_RACE_RETRIES) throw e;

@@ -2,7 +2,7 @@
 // shares (find the running server, open a maintenance session, save and restore a snapshot). See
 // src/core/db-snapshots.ts for what a snapshot is.
 import { randomBytes } from 'node:crypto';
-import type { ContainerDetails, Engine } from '../core/engine.js';
+import type { ContainerDetails, ContainerQueryPort } from '../core/engine.js';
 import {
   assertSnapshotName,
   choosePostgresService,
@@ -29,7 +29,7 @@ export interface DbTarget {
 }
 
 export interface DbSnapshotDeps {
-  engine: Engine;
+  engine: ContainerQueryPort;
   openPostgresAdmin: OpenPostgresAdmin;
 }
 
@@ -40,7 +40,7 @@ export interface SnapshotSummary {
 }
 
 /** The chosen Postgres service and its running container. */
-export async function runningPostgres(req: DbTarget, engine: Engine): Promise<{ service: ServiceConfig; container: ContainerDetails }> {
+export async function runningPostgres(req: DbTarget, engine: ContainerQueryPort): Promise<{ service: ServiceConfig; container: ContainerDetails }> {
   const service = choosePostgresService(req.project, req.service);
   const containers = await engine.listProjectContainers(req.project.name);
   const info = runningServiceContainer(containers, service.name);

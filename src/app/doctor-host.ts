@@ -3,7 +3,7 @@
 // cannot use, inotify room for the watch paths, and free disk on the project's and the engine's file systems.
 // One function per check, each adding findings; the list in `hostChecks` is what doctor runs.
 import path from 'node:path';
-import type { Engine } from '../core/engine.js';
+import type { EngineStatusPort, ImagePort } from '../core/engine.js';
 import { diskFindings, engineSocketFindings, envExampleFindings, inotifyFindings, type DiskFacts, type HostFinding, type SocketAccessFacts } from '../core/host-checks.js';
 import type { Project } from '../core/model.js';
 import { findBindMountProblems, type BindMountFacts } from './bind-mount-check.js';
@@ -24,7 +24,8 @@ export interface HostCheckInput {
   /** Where messages' paths are relative to. */
   cwd: string;
   project?: Project;
-  engine?: Engine;
+  /** Asked for the users images run as and for its data root. */
+  engine?: EngineStatusPort & ImagePort;
   /** The engine's failure message, when it did not answer. */
   engineFailure?: string;
 }
@@ -53,7 +54,7 @@ const envExample: HostCheck = async (input, host) => {
 
 const bindMounts: HostCheck = async (input, host) => {
   if (!input.project) return [];
-  const facts: BindMountFacts = input.engine?.imageUser ? { ...host.bindMounts, imageUser: (ref) => input.engine!.imageUser!(ref) } : host.bindMounts;
+  const facts: BindMountFacts = input.engine ? { ...host.bindMounts, imageUser: (ref) => input.engine!.imageUser(ref) } : host.bindMounts;
   const services = Object.values(input.project.services).sort((a, b) => a.name.localeCompare(b.name));
   const problems = await findBindMountProblems(input.project, services, facts);
   return problems.map((p): DoctorFinding => {
@@ -83,7 +84,7 @@ const disk: HostCheck = async (input, host) => {
   const projectDir = input.project?.workingDir ?? input.cwd;
   const own = host.freeSpace(projectDir);
   if (own) disks.push({ what: 'the project folder\'s file system', path: projectDir, engine: false, ...own });
-  const root = input.engine?.dataRoot ? await input.engine.dataRoot().catch(() => undefined) : undefined;
+  const root = input.engine ? await input.engine.dataRoot().catch(() => undefined) : undefined;
   const engineSpace = root === undefined ? undefined : host.freeSpace(root);
   if (root !== undefined && engineSpace) disks.push({ what: 'the engine\'s data root', path: root, engine: true, ...engineSpace });
   return as('disk', diskFindings(disks));

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { BuildContextFacts } from '../core/build-context.js';
 import { checkDockerfile } from '../core/dockerfile-checks.js';
-import type { Engine } from '../core/engine.js';
+import type { ContainerQueryPort, EngineReachPort, EngineStatusPort, ImagePort } from '../core/engine.js';
 import { ComposeError, DevstackError, type ComposeIssue, type ErrorKind } from '../core/errors.js';
 import type { HostPortPlanner } from '../core/host-port-plan.js';
 import type { Project, ServiceConfig } from '../core/model.js';
@@ -29,8 +29,11 @@ export interface DoctorFinding {
   rule?: string;
 }
 
+/** What doctor asks of the engine: whether it answers, the images here, what is published (ports), disk and users. */
+export type DoctorEngine = EngineStatusPort & EngineReachPort & ImagePort & ContainerQueryPort;
+
 export interface DoctorDeps {
-  openEngine: () => Promise<Engine>;
+  openEngine: () => Promise<DoctorEngine>;
   loadProject: () => Promise<Project>;
   ports: HostPortPlanner;
   readBuildContext: (service: ServiceConfig) => Promise<BuildContextFacts>;
@@ -59,7 +62,7 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
   return order(findings);
 }
 
-async function checkEngine(deps: DoctorDeps, findings: DoctorFinding[]): Promise<Engine | undefined> {
+async function checkEngine(deps: DoctorDeps, findings: DoctorFinding[]): Promise<DoctorEngine | undefined> {
   try {
     const engine = await deps.openEngine();
     const info = await engine.ping();
@@ -107,7 +110,7 @@ function composeIssueFinding(req: DoctorRequest, issue: ComposeIssue): DoctorFin
   };
 }
 
-async function checkService(req: DoctorRequest, deps: DoctorDeps, service: ServiceConfig, engine: Engine | undefined, findings: DoctorFinding[]): Promise<void> {
+async function checkService(req: DoctorRequest, deps: DoctorDeps, service: ServiceConfig, engine: ImagePort | undefined, findings: DoctorFinding[]): Promise<void> {
   const where = `${rel(req, service.source.file)}:${service.source.line}`;
   if (!service.build) {
     if (!service.image) return;
@@ -157,7 +160,7 @@ async function checkService(req: DoctorRequest, deps: DoctorDeps, service: Servi
   }
 }
 
-async function checkPorts(req: DoctorRequest, deps: DoctorDeps, project: Project, engine: Engine, findings: DoctorFinding[]): Promise<void> {
+async function checkPorts(req: DoctorRequest, deps: DoctorDeps, project: Project, engine: ContainerQueryPort & EngineReachPort, findings: DoctorFinding[]): Promise<void> {
   try {
     const plan = await deps.ports.plan(engine, {
       project: project.name,

@@ -1,6 +1,6 @@
 // `devstack down`: stop and remove the project's containers (dependents first) and its networks.
 // Named volumes stay unless --volumes, and then only after confirmation. Only labelled objects are touched.
-import type { ContainerInfo, Engine } from '../core/engine.js';
+import type { ContainerInfo, ContainerPort, NetworkVolumePort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { DependencyGraph, walkGraph } from '../core/graph.js';
@@ -26,7 +26,7 @@ export interface DownResult {
   volumes: string[];
 }
 
-export async function down(req: DownRequest, deps: { engine: Engine }): Promise<DownResult> {
+export async function down(req: DownRequest, deps: { engine: ContainerPort & NetworkVolumePort }): Promise<DownResult> {
   const { engine } = deps;
   const { onEvent } = req;
   const containers = (await engine.listProjectContainers(req.projectName)).filter(ownedBy(req.projectName));

@@ -1,6 +1,6 @@
 // `devstack forward`: every port the project's running services publish on a remote engine, on this host's
 // loopback at the same port (or, when that one is taken here, at a free one, said in the line).
-import type { Engine, PortRelay } from '../core/engine.js';
+import type { ContainerQueryPort, EngineReachPort, PortRelay } from '../core/engine.js';
 import { portsView } from './ports-view.js';
 
 export interface ForwardLine {
@@ -12,10 +12,10 @@ export interface ForwardLine {
   note?: string;
 }
 
-export type ForwardPort = (engine: Engine, hostIp: string, hostPort: number) => Promise<{ ok: true; relay: PortRelay; samePort: boolean } | { ok: false; reason: string }>;
+export type ForwardPort = (engine: EngineReachPort, hostIp: string, hostPort: number) => Promise<{ ok: true; relay: PortRelay; samePort: boolean } | { ok: false; reason: string }>;
 
 /** Opens the forwards; the caller closes them (`close`) when its signal ends. */
-export async function forwardProjectPorts(project: string, engine: Engine, forward: ForwardPort): Promise<{ lines: ForwardLine[]; close: () => Promise<void> }> {
+export async function forwardProjectPorts(project: string, engine: ContainerQueryPort & EngineReachPort, forward: ForwardPort): Promise<{ lines: ForwardLine[]; close: () => Promise<void> }> {
   const rows = (await portsView({ projectName: project }, { engine })).filter((r) => r.protocol === 'tcp');
   const seen = new Set<number>();
   const relays: PortRelay[] = [];

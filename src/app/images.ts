@@ -1,13 +1,13 @@
 // Makes a service's image present: build it (build: services), pull it, or reuse it.
 import { imageRefFor } from '../core/container-spec.js';
-import type { BuildRequest, Engine } from '../core/engine.js';
+import type { BuildRequest, ImagePort } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { LABEL } from '../core/labels.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 
 export interface ImageRequest {
-  engine: Engine;
+  engine: ImagePort;
   project: Project;
   service: ServiceConfig;
   /** --build: build even when the image exists. */

@@ -5,7 +5,7 @@
 // least every second — and resumes from the last timestamp it saw, dropping lines at or before it.
 // A container of a chosen service that appears later (a recreate) gets a follower reading it from
 // its start. Everything ends when the signal aborts.
-import type { ContainerInfo, Engine, LogRecord } from '../core/engine.js';
+import type { ContainerInfo, ContainerQueryPort, EventsLogsPort, LogRecord } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import { LABEL } from '../core/labels.js';
 import { BoundedChannel } from './logs-channel.js';
@@ -13,7 +13,7 @@ import { compareLogTimes, parseDateTime } from './logs-time.js';
 import type { ServiceLogLine } from './logs.js';
 
 export interface FollowRequest {
-  engine: Engine;
+  engine: ContainerQueryPort & EventsLogsPort;
   project: string;
   /** The chosen services (containers of other services are left alone), or every service, even ones added later. */
   services: ReadonlySet<string> | 'every';
@@ -161,7 +161,7 @@ function toLine(target: { service: string; replica?: number }, container: string
   return { service: target.service, ...replica, container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
 }
 
-async function inspectOrGone(engine: Engine, id: string) {
+async function inspectOrGone(engine: ContainerQueryPort, id: string) {
   try {
     return await engine.inspectContainer(id);
   } catch (err) {

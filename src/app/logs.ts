@@ -1,7 +1,7 @@
 // `devstack logs [SERVICE...]`: the log lines of a project's containers.
 // Without --follow, the lines of several containers are interleaved by their engine timestamps;
 // with it, they are merged as they come and following survives restarts and recreates.
-import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../core/engine.js';
+import type { ContainerInfo, ContainerQueryPort, EventsLogsPort, LogOptions, LogRecord } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
@@ -42,7 +42,7 @@ export interface ServiceLogLine {
   text: string;
 }
 
-export async function* streamProjectLogs(req: LogsRequest, deps: { engine: Engine }): AsyncGenerator<ServiceLogLine> {
+export async function* streamProjectLogs(req: LogsRequest, deps: { engine: ContainerQueryPort & EventsLogsPort }): AsyncGenerator<ServiceLogLine> {
   const { engine } = deps;
   const chosen = chooseServices(req.services, req.knownServices ?? (await servicesWithContainers(engine, req.project)));
   const now = req.now ?? Date.now;
@@ -81,7 +81,7 @@ export async function* streamProjectLogs(req: LogsRequest, deps: { engine: Engin
 }
 
 /** The services a project has containers of; none is an error (the name is probably wrong). */
-async function servicesWithContainers(engine: Engine, project: string): Promise<string[]> {
+async function servicesWithContainers(engine: ContainerQueryPort, project: string): Promise<string[]> {
   const containers = await engine.listProjectContainers(project);
   const services = [...new Set(containers.filter((c) => c.labels[LABEL.oneoff] !== 'True').map((c) => c.labels[LABEL.service] ?? ''))];
   if (services.length === 0) {

@@ -2,7 +2,7 @@
 // remapped ports and rewritten localhost URLs), what to do about what runs now, and clearing out orphans.
 import { containerSpecFor, isParked, replicaCount, type ContainerSpec } from '../core/container-spec.js';
 import { containerNumber, planConvergence, type ServiceAction } from '../core/convergence-plan.js';
-import type { ContainerInfo, Engine, PortBinding } from '../core/engine.js';
+import type { ContainerInfo, ContainerPort, PortBinding } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import type { DependencyGraph } from '../core/graph.js';
 import type { HostPortPlan, PlannedBinding } from '../core/host-port-plan.js';
@@ -14,7 +14,7 @@ import { isSecretName, maskText } from '../core/secret-masking.js';
 const EXTRA_STOP_TIMEOUT_S = 10;
 
 export interface UpPlanInput {
-  engine: Engine;
+  engine: ContainerPort;
   project: Project;
   graph: DependencyGraph;
   selected: string[];

@@ -1,6 +1,6 @@
 // `devstack ports`: every published container port of the project's running containers and the host address
 // it is reachable on (the effective one: remapped ports included), read from the engine, not from the plan.
-import type { Engine, PublishedPort } from '../core/engine.js';
+import type { ContainerQueryPort, EngineReachPort, PublishedPort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
@@ -24,7 +24,7 @@ export interface RunningService {
 }
 
 /** The project's running service containers with what each publishes (inspected: the engine's own view). */
-export async function runningServices(projectName: string, engine: Engine): Promise<RunningService[]> {
+export async function runningServices(projectName: string, engine: ContainerQueryPort & EngineReachPort): Promise<RunningService[]> {
   const containers = (await engine.listProjectContainers(projectName)).filter(
     (c) => c.labels[LABEL.project] === projectName && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running',
   );
@@ -44,7 +44,7 @@ export async function runningServices(projectName: string, engine: Engine): Prom
   return running.sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.container.localeCompare(b.container));
 }
 
-export async function portsView(req: { projectName: string }, deps: { engine: Engine }): Promise<PortRow[]> {
+export async function portsView(req: { projectName: string }, deps: { engine: ContainerQueryPort & EngineReachPort }): Promise<PortRow[]> {
   return (await runningServices(req.projectName, deps.engine)).flatMap((s) =>
     s.published
       .filter((p) => p.hostPort > 0)

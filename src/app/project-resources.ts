@@ -2,14 +2,14 @@
 // of that name made outside the project is used as it is, with a warning (compose warns too). Duplicate networks
 // of the project (two runs that raced, before the project lock) are healed first: the one in use, else the
 // oldest, is kept; the empty others are removed. Networks without the project's label are never touched.
-import type { Engine } from '../core/engine.js';
-import { DevstackError } from '../core/errors.js';
+import type { NetworkRequest, NetworkVolumePort, UnsupportedField } from '../core/engine.js';
+import { DevstackError, formatLocation } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { DEVSTACK_VERSION } from '../core/container-spec.js';
 import { COMPOSE_LABEL_VERSION, LABEL } from '../core/labels.js';
-import type { Project, ServiceConfig } from '../core/model.js';
+import type { NetworkConfig, Project, ServiceConfig } from '../core/model.js';
 
-export async function ensureProjectResources(engine: Engine, project: Project, services: ServiceConfig[], onEvent: EventSink): Promise<void> {
+export async function ensureProjectResources(engine: NetworkVolumePort, project: Project, services: ServiceConfig[], onEvent: EventSink): Promise<void> {
   await healDuplicateNetworks(engine, project.name, onEvent);
   const networkKeys = new Set(services.filter((s) => !s.networkMode).flatMap((s) => Object.keys(s.networks)));
   const volumeKeys = new Set(
@@ -21,7 +21,7 @@ export async function ensureProjectResources(engine: Engine, project: Project, s
       if (!(await engine.networkExists(net.name))) throw missingExternal('network', net.name);
       continue;
     }
-    const { created, labels } = await engine.ensureNetwork({
+    const { created, labels, unsupported } = await engine.ensureNetwork({
       name: net.name,
       ...(net.driver ? { driver: net.driver } : {}),
       ...(net.driverOpts ? { driverOpts: net.driverOpts } : {}),
@@ -29,8 +29,10 @@ export async function ensureProjectResources(engine: Engine, project: Project, s
       ...(net.internal !== undefined ? { internal: net.internal } : {}),
       ...(net.attachable !== undefined ? { attachable: net.attachable } : {}),
       ...(net.enableIpv6 !== undefined ? { enableIpv6: net.enableIpv6 } : {}),
+      ...(net.enableIpv4 !== undefined ? { enableIpv4: net.enableIpv4 } : {}),
       labels: { ...net.labels, [LABEL.project]: project.name, [LABEL.network]: key, [LABEL.version]: COMPOSE_LABEL_VERSION, [LABEL.devstack]: DEVSTACK_VERSION },
     });
+    for (const missing of unsupported ?? []) onEvent({ type: 'notice', level: 'warn', message: notAppliedMessage(key, net, missing) });
     if (created) onEvent({ type: 'resource', kind: 'network', name: net.name, action: 'create' });
     else warnIfForeign('network', net.name, labels, project.name, onEvent);
   }
@@ -50,6 +52,13 @@ export async function ensureProjectResources(engine: Engine, project: Project, s
     if (created) onEvent({ type: 'resource', kind: 'volume', name: vol.name, action: 'create' });
     else warnIfForeign('volume', vol.name, labels, project.name, onEvent);
   }
+}
+
+/** `file:line:col: networks.<key>.enable_ipv4 is not applied: …`, located where the file sets it. */
+function notAppliedMessage(key: string, net: NetworkConfig, missing: UnsupportedField<keyof NetworkRequest>): string {
+  const composeKey = missing.field === 'enableIpv4' ? 'enable_ipv4' : missing.field;
+  const at = missing.field === 'enableIpv4' && net.enableIpv4Source ? `${formatLocation(net.enableIpv4Source)}: ` : '';
+  return `${at}networks.${key}.${composeKey} is not applied: the engine's API ${missing.apiVersion} predates it (needs ${missing.needsApiVersion})`;
 }
 
 function missingExternal(kind: 'network' | 'volume', name: string): DevstackError {
@@ -74,7 +83,7 @@ function warnIfForeign(kind: 'network' | 'volume', name: string, labels: Record<
  * Two networks of the project with one name make every name lookup ambiguous. Keeps the one containers use
  * (else the oldest) and removes the empty others; when several are in use, says how to get out.
  */
-export async function healDuplicateNetworks(engine: Engine, project: string, onEvent: EventSink): Promise<void> {
+export async function healDuplicateNetworks(engine: NetworkVolumePort, project: string, onEvent: EventSink): Promise<void> {
   const ours = (await engine.listProjectNetworks(project)).filter((n) => n.labels[LABEL.project] === project);
   const byName = new Map<string, typeof ours>();
   for (const n of ours) byName.set(n.name, [...(byName.get(n.name) ?? []), n]);

@@ -1,5 +1,5 @@
 // `devstack ps`: the project's containers with state, health and published ports.
-import type { Engine, HealthStatus } from '../core/engine.js';
+import type { ContainerQueryPort, HealthStatus } from '../core/engine.js';
 import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
 
@@ -12,7 +12,7 @@ export interface PsRow {
   ports: { hostIp: string; hostPort: number; containerPort: number; protocol: string }[];
 }
 
-export async function ps(req: { projectName: string }, deps: { engine: Engine }): Promise<PsRow[]> {
+export async function ps(req: { projectName: string }, deps: { engine: ContainerQueryPort }): Promise<PsRow[]> {
   const { projectName } = req;
   const { engine } = deps;
   const containers = await engine.listProjectContainers(projectName);

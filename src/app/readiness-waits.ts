@@ -1,11 +1,11 @@
 // One wait per (container, condition) for the whole `up`: a dependency several services wait on is probed once,
 // and each replica of a scaled service is probed on its own.
 // The final "is everything ready" answer re-checks: a service seen ready earlier may have died or restarted since.
-import type { ContainerDetails, Engine } from '../core/engine.js';
+import type { ContainerDetails } from '../core/engine.js';
 import { isDevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { Project, ServiceConfig } from '../core/model.js';
-import type { WaitCondition, WaitForService, WaitResult } from '../core/service-wait.js';
+import type { WaitCondition, WaitForService, WaitRequest, WaitResult } from '../core/service-wait.js';
 
 export class ReadinessWaits {
   private readonly waits = new Map<string, Promise<WaitResult>>();
@@ -16,7 +16,7 @@ export class ReadinessWaits {
 
   constructor(
     private readonly opts: {
-      engine: Engine;
+      engine: WaitRequest['engine'];
       project: Project;
       waitForService: WaitForService;
       /** Ctrl-C. Running out of time is the waiter's own verdict ("timeout"), not an abort. */

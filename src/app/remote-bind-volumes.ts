@@ -3,7 +3,7 @@
 // see locally. Files are added and overwritten at each `up`; a file deleted here stays in the volume until
 // `down --volumes`.
 import type { Readable } from 'node:stream';
-import type { Engine } from '../core/engine.js';
+import type { NetworkVolumePort } from '../core/engine.js';
 import { ComposeError } from '../core/errors.js';
 import { LABEL } from '../core/labels.js';
 import type { Project } from '../core/model.js';
@@ -23,7 +23,7 @@ export interface CarriedBinds {
 }
 
 /** Throws the located issues (all of them) when a bind mount cannot be carried. */
-export function carryBindMounts(engine: Engine, project: Project, deps: RemoteBindDeps, onEvent: EventSink): CarriedBinds {
+export function carryBindMounts(engine: NetworkVolumePort, project: Project, deps: RemoteBindDeps, onEvent: EventSink): CarriedBinds {
   const plan = planRemoteBinds(project, deps.kindOf);
   if (plan.issues.length > 0) throw new ComposeError(plan.issues, 'Use a named volume, copy the files in the image, or run against a local engine.');
   const filled = new Map<string, Promise<void>>();
@@ -31,7 +31,6 @@ export function carryBindMounts(engine: Engine, project: Project, deps: RemoteBi
     for (const copy of plan.copies.filter((c) => c.service === service)) {
       let done = filled.get(copy.volumeName);
       if (!done) {
-        if (!engine.fillVolume) throw new Error('this engine adapter cannot fill volumes');
         const fillVolume = engine.fillVolume.bind(engine);
         done = (async () => {
           await fillVolume(copy.volumeName, imageRef, await deps.archive(copy.hostDir, project.workingDir), { [LABEL.project]: project.name, [LABEL.oneoff]: 'True' });

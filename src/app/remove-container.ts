@@ -2,11 +2,11 @@
 // own `rm -v` removes only the anonymous volumes it created for that container; one a recreate handed over by its
 // generated name (so the data survived the recreate) it keeps. Those go here too, once no container uses them.
 import { isAnonymousVolumeName } from '../core/container-spec.js';
-import type { Engine } from '../core/engine.js';
+import type { ContainerPort, NetworkVolumePort } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 
 /** Removes the container and its anonymous volumes; returns the names of the volumes removed by name. */
-export async function removeWithAnonymousVolumes(engine: Engine, id: string, onEvent: EventSink): Promise<string[]> {
+export async function removeWithAnonymousVolumes(engine: ContainerPort & NetworkVolumePort, id: string, onEvent: EventSink): Promise<string[]> {
   const details = await engine.inspectContainer(id).catch(() => undefined);
   const anonymous = (details?.mounts ?? []).filter((m) => m.type === 'volume' && isAnonymousVolumeName(m.name)).map((m) => m.name as string);
   await engine.removeContainer(id, { force: true, removeVolumes: true });

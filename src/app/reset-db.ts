@@ -33,6 +33,8 @@ export interface ResetDbRequest extends DbTarget {
 }
 
 export interface ResetDbDeps extends DbSnapshotDeps {
+  /** What `up` asks of it (a reset from scratch brings the service up again), which covers the hooks' execs too. */
+  engine: UpDeps['engine'];
   /** A digest of the host files under these paths (the init scripts bind-mounted into the container). */
   digestHostPaths: (paths: string[]) => Promise<string>;
   /** What `up` needs besides the engine; loaded only when the server is initialised from scratch. */

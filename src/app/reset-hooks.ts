@@ -3,7 +3,7 @@
 // each in the named service's running container, its output streamed as it comes. A hook that fails stops the
 // rest and says what state it left: the data is reset, the hooks before it ran, the ones after it did not.
 import { DevstackError } from '../core/errors.js';
-import type { Engine } from '../core/engine.js';
+import type { ContainerQueryPort, ExecPort } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import { runningServiceContainer } from '../core/labels.js';
 import type { Project, ResetHook, ServiceConfig } from '../core/model.js';
@@ -31,7 +31,7 @@ export function redisServices(project: Project): ServiceConfig[] {
 }
 
 /** FLUSHALL on each running Redis-like service; returns the ones emptied. */
-export async function flushRedis(req: AfterResetRequest, engine: Engine): Promise<string[]> {
+export async function flushRedis(req: AfterResetRequest, engine: ContainerQueryPort & ExecPort): Promise<string[]> {
   const services = redisServices(req.project);
   if (services.length === 0) {
     throw new DevstackError('usage', `--redis: project ${req.project.name} has no Redis-like service (a redis, valkey or keydb image, or x-devstack: { ready: redis }).`, {
@@ -60,7 +60,7 @@ export async function flushRedis(req: AfterResetRequest, engine: Engine): Promis
 }
 
 /** Runs the reset hooks in order; `state` says what the reset did, for the message when one fails. */
-export async function runResetHooks(req: AfterResetRequest & { hooks: ResetHook[]; state: string }, engine: Engine): Promise<HookRun[]> {
+export async function runResetHooks(req: AfterResetRequest & { hooks: ResetHook[]; state: string }, engine: ContainerQueryPort & ExecPort): Promise<HookRun[]> {
   const runs: HookRun[] = [];
   for (const [index, hook] of req.hooks.entries()) {
     const left = `${req.state}; ${index === 0 ? 'no reset hook ran' : `the hooks before it ran (${req.hooks.slice(0, index).map((h) => h.command.join(' ')).join('; ')})`}, the ones after it did not`;

@@ -1,7 +1,7 @@
 // After a service changed under its dependents (rebuilt by `watch`, its data reset by `reset-db`): restart the
 // running services that declare `depends_on: { SERVICE: { restart: true } }`, as compose does, so they reconnect
 // and run their start-up work again. Returns the ones restarted, and the running dependents left as they are.
-import type { Engine } from '../core/engine.js';
+import type { ContainerPort } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
 import { LABEL } from '../core/labels.js';
 import type { Project } from '../core/model.js';
@@ -17,7 +17,7 @@ export interface RestartDependentsRequest {
   onEvent: EventSink;
 }
 
-export async function restartDependents(engine: Engine, req: RestartDependentsRequest): Promise<{ restarted: string[]; notRestarted: string[] }> {
+export async function restartDependents(engine: ContainerPort, req: RestartDependentsRequest): Promise<{ restarted: string[]; notRestarted: string[] }> {
   const dependents = Object.values(req.project.services).filter((s) => s.dependsOn[req.service] !== undefined);
   if (dependents.length === 0) return { restarted: [], notRestarted: [] };
   const containers = await engine.listProjectContainers(req.project.name);

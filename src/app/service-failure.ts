@@ -1,6 +1,6 @@
 // The report a developer sees when a service fails: which service, which probe, why, its health log, its last
 // log lines, and who was waiting on it.
-import type { Engine } from '../core/engine.js';
+import type { ContainerQueryPort, EventsLogsPort } from '../core/engine.js';
 import { DevstackError, isDevstackError } from '../core/errors.js';
 import { maskText, secretValues } from '../core/secret-masking.js';
 import type { WaitResult } from '../core/service-wait.js';
@@ -8,7 +8,7 @@ import type { WaitResult } from '../core/service-wait.js';
 const LOG_TAIL_LINES = 30;
 
 export interface FailureContext {
-  engine: Engine;
+  engine: ContainerQueryPort & EventsLogsPort;
   service: string;
   /** `web-2`: the replica of a scaled service that failed (named in the report; `devstack logs` takes the service). */
   replica?: string;
@@ -17,7 +17,7 @@ export interface FailureContext {
   waiting: string[];
 }
 
-export async function lastLogLines(engine: Engine, containerId: string, lines: number): Promise<string[]> {
+export async function lastLogLines(engine: EventsLogsPort, containerId: string, lines: number): Promise<string[]> {
   const out: string[] = [];
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), 3000);
@@ -34,7 +34,7 @@ export async function lastLogLines(engine: Engine, containerId: string, lines: n
 }
 
 /** The last log lines with the secrets devstack knows of (the container's environment) and token shapes masked. */
-async function maskedLastLogLines(engine: Engine, containerId: string): Promise<string[]> {
+async function maskedLastLogLines(engine: ContainerQueryPort & EventsLogsPort, containerId: string): Promise<string[]> {
   const [lines, env] = await Promise.all([
     lastLogLines(engine, containerId, LOG_TAIL_LINES),
     engine.inspectContainer(containerId).then((c) => c.env, () => ({})),

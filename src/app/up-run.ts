@@ -131,7 +131,7 @@ export class UpRun {
     const imageRef = await this.imageFor(name);
     await this.bindVolumesFilled(name, imageRef);
     const replicas = actions.get(name) as ServiceAction[];
-    const action = recreateIfImageChanged(replicas[index] as ServiceAction, await deps.engine.imageId?.(imageRef));
+    const action = recreateIfImageChanged(replicas[index] as ServiceAction, await deps.engine.imageId(imageRef));
     replicas[index] = action;
     return prepareServiceContainer({
       engine: deps.engine,

@@ -2,7 +2,7 @@
 // Here the run is planned (ports, networks and volumes, what to do per service); UpRun carries it out.
 import type { ServiceAction } from '../core/convergence-plan.js';
 import { bindMountWarning, findBindMountProblems, type BindMountFacts } from './bind-mount-check.js';
-import type { Engine } from '../core/engine.js';
+import type { ContainerLifecyclePort, ContainerPort, EngineReachPort, EventsLogsPort, ExecPort, ImagePort, NetworkVolumePort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { assertAcyclic, DependencyGraph, walkGraph } from '../core/graph.js';
@@ -37,7 +37,11 @@ export interface UpRequest {
 }
 
 export interface UpDeps {
-  engine: Engine;
+  /**
+   * Every role but the status one: images, containers, networks and volumes (bind folders carried into volumes on a
+   * remote engine), the engine's place (ports), and what the readiness waits and failure reports read and probe.
+   */
+  engine: EngineReachPort & ContainerPort & ImagePort & NetworkVolumePort & ExecPort & EventsLogsPort;
   ports: HostPortPlanner;
   waitForService: WaitForService;
   /** Folder owners and Dockerfiles, for the one warning about bind-mounted folders a container user cannot use. */
@@ -93,7 +97,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   });
   for (const message of portPlan.notices) onEvent({ type: 'notice', level: 'warn', message });
   if (deps.bindMounts) {
-    const facts = engine.imageUser ? { ...deps.bindMounts, imageUser: (ref: string) => engine.imageUser!(ref) } : deps.bindMounts;
+    const facts = { ...deps.bindMounts, imageUser: (ref: string) => engine.imageUser(ref) };
     const warning = bindMountWarning(await findBindMountProblems(project, services, facts));
     if (warning) onEvent({ type: 'notice', level: 'warn', message: warning });
   }
@@ -126,7 +130,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
   return { project: project.name, services: await run.result(), remaps: portPlan.remaps, elapsedMs: Date.now() - started };
 }
 
-async function stopStartedContainers(engine: Engine, ids: string[], onEvent: EventSink): Promise<void> {
+async function stopStartedContainers(engine: ContainerLifecyclePort, ids: string[], onEvent: EventSink): Promise<void> {
   await Promise.all(
     ids.map(async (id) => {
       try {

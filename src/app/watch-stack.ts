@@ -2,7 +2,7 @@
 // stack that is up. A rebuild rule rebuilds and recreates that one service; a change of a compose file or
 // .env reloads the project and runs `up` for it (only what changed is recreated, by config hash). Ends when
 // the signal aborts; the stack keeps running.
-import type { ContainerInfo, Engine } from '../core/engine.js';
+import type { ContainerInfo, ContainerQueryPort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { FileWatchPort } from '../core/file-watch.js';
@@ -78,7 +78,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
 }
 
 /** Watching needs a container for every watched service (`watch` does not start the stack). */
-async function assertWatchedServicesRun(engine: Engine, project: Project, chosen: string[]): Promise<void> {
+async function assertWatchedServicesRun(engine: ContainerQueryPort, project: Project, chosen: string[]): Promise<void> {
   const watched = (chosen.length > 0 ? chosen : Object.keys(project.services)).filter(
     (s) => (project.services[s]?.develop?.watch.length ?? 0) > 0,
   );

@@ -6,7 +6,7 @@
 // .env reload the project (the caller re-plans) and the rules are set up again; no save is lost on the way
 // (see Handover).
 import path from 'node:path';
-import type { Engine } from '../core/engine.js';
+import type { ContainerLifecyclePort, ExecPort } from '../core/engine.js';
 import { DevstackError, formatLocation } from '../core/errors.js';
 import type { StackEvent } from '../core/events.js';
 import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../core/file-watch.js';
@@ -14,7 +14,8 @@ import type { Project, ServiceConfig, WatchRule } from '../core/model.js';
 import { isInside, relativeInside } from '../core/path-inside.js';
 
 export interface WatchRequest {
-  engine: Engine;
+  /** Handed to the file side's rule syncs: copies and commands in containers, restarts. */
+  engine: ExecPort & ContainerLifecyclePort;
   /** The file side: watcher, batches, per-rule sync (src/engine/watch, passed in by the composition root). */
   files: FileWatchPort;
   project: Project;

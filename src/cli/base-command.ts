@@ -10,7 +10,8 @@ import type { ProgressView } from './progress/progress-view.js';
 
 export abstract class DevstackCommand extends Command {
   static override baseFlags = {
-    file: Flags.string({ char: 'f', multiple: true, description: 'Compose file (repeatable; merged in order).', helpGroup: 'GLOBAL' }),
+    file: Flags.string({ char: 'f', multiple: true, description: 'Compose file (repeatable; merged in order; - reads it from standard input).', helpGroup: 'GLOBAL' }),
+    'project-directory': Flags.string({ description: 'The folder relative paths and .env are read from (default: the first compose file\'s folder; the working directory for -f -).', helpGroup: 'GLOBAL' }),
     'project-name': Flags.string({ char: 'p', description: 'Project name (default: the project folder name).', helpGroup: 'GLOBAL' }),
     profile: Flags.string({ multiple: true, description: 'Enable services of this profile (repeatable).', helpGroup: 'GLOBAL' }),
     'env-file': Flags.string({ multiple: true, description: 'Read variables from this file instead of .env.', helpGroup: 'GLOBAL' }),

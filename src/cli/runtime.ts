@@ -20,6 +20,7 @@ import type { WaitForService } from '../core/service-wait.js';
 
 export interface ProjectFlags {
   file?: string[];
+  'project-directory'?: string;
   'project-name'?: string;
   profile?: string[];
   'env-file'?: string[];
@@ -30,6 +31,7 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
   const project = await loadProject({
     cwd,
     ...(flags.file ? { files: flags.file } : {}),
+    ...(flags['project-directory'] ? { projectDirectory: flags['project-directory'] } : {}),
     ...(flags['project-name'] ? { projectName: flags['project-name'] } : {}),
     ...(flags.profile ? { profiles: flags.profile } : {}),
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),

@@ -14,6 +14,7 @@ import type { VariableLookup } from './interpolation.js';
 import { validateComposeService, validateComposeTree } from './schema-validation.js';
 import { castFieldTypes } from './type-casting.js';
 import { parseYamlSource } from './yaml-source.js';
+import { STANDARD_INPUT_NAME, type StandardInputReader } from './standard-input.js';
 import type { ParsedYaml } from './yaml-source.js';
 
 export interface LoadedComposeFile {
@@ -35,8 +36,15 @@ export class ComposeFileReader {
   constructor(
     private readonly lookup: VariableLookup,
     sources: SourceFiles = new SourceFiles(),
+    /** `-f -`: the path that stands for standard input, and how to read it. */
+    private readonly standardInput?: { path: string; read: StandardInputReader },
   ) {
     this.sources = sources;
+  }
+
+  /** Standard input is no file on disk: nothing to stamp or watch. */
+  private noteRead(file: string): void {
+    if (file !== this.standardInput?.path) this.sources.noteRead(file);
   }
 
   /**
@@ -102,7 +110,7 @@ export class ComposeFileReader {
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.validated.get(cacheKey);
     if (cached !== undefined) {
-      this.sources.noteRead(file);
+      this.noteRead(file);
       return { file, root: cached, issues: [] };
     }
     const loaded = this.interpolatedAndCast(file, lookup);
@@ -116,7 +124,7 @@ export class ComposeFileReader {
 
   /** Read, parsed, interpolated and cast (compose's order); `unparsed` when the file could not be read or parsed (nothing to validate). */
   private interpolatedAndCast(file: string, lookup: VariableLookup): LoadedComposeFile & { unparsed?: boolean } {
-    this.sources.noteRead(file);
+    this.noteRead(file);
     const cacheKey = `${this.lookupId(lookup)}\0${file}`;
     const cached = this.cast.get(cacheKey);
     if (cached !== undefined) return cached;
@@ -129,14 +137,16 @@ export class ComposeFileReader {
   parsed(file: string): ParsedYaml {
     let parsed = this.parsedFiles.get(file);
     if (parsed === undefined) {
-      let text: string;
+      const fromStandardInput = file === this.standardInput?.path;
+      const name = fromStandardInput ? STANDARD_INPUT_NAME : file;
       try {
-        text = readFileSync(file, 'utf8');
-        parsed = parseYamlSource(text, file);
+        const text = fromStandardInput ? this.standardInput!.read() : readFileSync(file, 'utf8');
+        parsed = parseYamlSource(text, name);
       } catch (e) {
         const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-        const location = { file, line: 1, col: 1 };
-        parsed = { root: { kind: 'map', entries: new Map(), loc: location }, issues: [{ location, message: `cannot read compose file: ${reason}` }] };
+        const location = { file: name, line: 1, col: 1 };
+        const what = fromStandardInput ? 'cannot read the compose file from standard input' : 'cannot read compose file';
+        parsed = { root: { kind: 'map', entries: new Map(), loc: location }, issues: [{ location, message: `${what}: ${reason}` }] };
       }
       this.parsedFiles.set(file, parsed);
     }

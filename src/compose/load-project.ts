@@ -15,21 +15,26 @@ import type { VariableLookup } from './interpolation.js';
 import type { ParsedYaml } from './yaml-source.js';
 import { dropResetKeys, mergeComposeFiles } from './merge.js';
 import { normalizeNetworks, normalizeResources } from './normalize/resources.js';
-import { declaredFileObjects } from './normalize/file-objects.js';
+import { declaredFileObjects, fileObjectDeclarations } from './normalize/file-objects.js';
 import { normalizeService } from './normalize/service.js';
 import { resolveProjectName } from './project-name.js';
 import { SourceFiles } from './source-files.js';
+import { readStandardInputOnce, type StandardInputReader } from './standard-input.js';
 import { isServiceActive, enabledProfiles } from './profiles.js';
 
 export interface LoadOptions {
   cwd: string;
   files?: string[];
+  /** --project-directory: where relative paths and .env are read from, and compose files are looked for without -f. */
+  projectDirectory?: string;
   projectName?: string;
   profiles?: string[];
   envFiles?: string[];
   environment: Record<string, string | undefined>;
   /** Values for variables that neither the shell nor the env files set (devstack's own, e.g. DEVSTACK_UID). */
   defaultEnvironment?: (projectDir: string) => Record<string, string>;
+  /** `-f -`: where the file's text comes from (default: this process's standard input, read once). */
+  readStandardInput?: StandardInputReader;
 }
 
 /** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
@@ -57,7 +62,7 @@ function declaredProjectName(files: string[], lookup: VariableLookup, parsed: (f
 }
 
 export async function loadProject(opts: LoadOptions): Promise<Project> {
-  const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment));
+  const discovered = discoverComposeFiles(opts.cwd, opts.files ?? composeFileVariable(opts.environment), opts.projectDirectory);
   const sources = new SourceFiles();
   const loaded = loadProjectEnvironment(opts.environment, discovered.projectDir, opts.cwd, opts.envFiles, sources);
   const defaults = opts.defaultEnvironment?.(discovered.projectDir) ?? {};
@@ -66,7 +71,8 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
   const resolved: { name?: string } = {};
   const lookup: VariableLookup = (variable) =>
     variable === 'COMPOSE_PROJECT_NAME' && resolved.name !== undefined ? resolved.name : env.lookup(variable);
-  const reader = new ComposeFileReader(lookup, sources);
+  const standardInput = discovered.standardInput === undefined ? undefined : { path: discovered.standardInput, read: opts.readStandardInput ?? readStandardInputOnce };
+  const reader = new ComposeFileReader(lookup, sources, standardInput);
   const named = opts.projectName || env.lookup('COMPOSE_PROJECT_NAME');
   const name = resolveProjectName({
     flag: opts.projectName,
@@ -136,6 +142,12 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     inactiveServices,
     networks,
     volumes,
+    ...withDefined('secrets', fileObjectDeclarations(ctx.declaredSecrets, name)),
+    ...withDefined('configs', fileObjectDeclarations(ctx.declaredConfigs, name)),
     warnings: [...discovered.warnings, ...reader.warnings, ...ctx.warnings],
   };
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

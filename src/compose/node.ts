@@ -14,6 +14,11 @@ export interface ScalarNode {
   tag?: MergeTag;
   /** The variables an interpolated value was made from (for messages about the value). */
   variables?: string[];
+  /**
+   * A plain integer written with a leading zero (`0440`), as written. YAML 1.2, which this parser follows, reads it
+   * as decimal 440; YAML 1.1 and go-yaml, compose's parser, as octal 0440 (288). The file-mode fields use it.
+   */
+  leadingZero?: string;
 }
 
 export interface SeqNode {

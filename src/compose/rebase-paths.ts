@@ -21,6 +21,7 @@ export function rebaseServicePaths(service: Node, dir: string): Node {
   };
   update('build', (b) => (b.kind === 'scalar' ? absolute(b) : mapValue(b, 'context', absolute)));
   update('env_file', (f) => (f.kind === 'seq' ? { ...f, items: f.items.map((i) => mapValue(i, 'path', absolute, absolute)) } : absolute(f)));
+  update('label_file', (f) => (f.kind === 'seq' ? { ...f, items: f.items.map(absolute) } : absolute(f)));
   update('volumes', (v) => (v.kind === 'seq' ? { ...v, items: v.items.map((i) => rebaseVolume(i, dir)) } : v));
   update('develop', (d) =>
     mapValue(d, 'watch', (w) => (w.kind === 'seq' ? { ...w, items: w.items.map((rule) => mapValue(rule, 'path', absolute)) } : w)),

@@ -1,6 +1,7 @@
 // The normalized project shaped like `docker compose config` output, with secrets masked by default.
 import type {
   BuildConfig,
+  FileObjectReference,
   Healthcheck,
   NetworkConfig,
   PortMapping,
@@ -24,6 +25,8 @@ export function renderComposeConfig(project: Project, opts: { showSecrets: boole
   if (Object.keys(project.volumes).length > 0) {
     out.volumes = Object.fromEntries(Object.entries(project.volumes).map(([k, v]) => [k, resource(v)]));
   }
+  if (project.secrets) out.secrets = project.secrets;
+  if (project.configs) out.configs = project.configs;
   return out;
 }
 
@@ -46,7 +49,12 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('labels', nonEmpty(secrets(s.labels)));
   set('ports', s.ports.length > 0 ? s.ports.map(renderPort) : undefined);
   set('expose', s.expose.length > 0 ? s.expose : undefined);
-  set('volumes', s.volumes.length > 0 ? s.volumes.map(renderVolume) : undefined);
+  // A secret or config is a bind mount underneath; compose shows it under `secrets:` / `configs:`, not `volumes:`.
+  const fileObjectTargets = new Set([...(s.secrets ?? []), ...(s.configs ?? [])].map((r) => r.target));
+  const volumes = s.volumes.filter((v) => !(v.type === 'bind' && fileObjectTargets.has(v.target)));
+  set('volumes', volumes.length > 0 ? volumes.map(renderVolume) : undefined);
+  set('secrets', s.secrets?.map(renderFileObjectReference));
+  set('configs', s.configs?.map(renderFileObjectReference));
   set('networks', nonEmpty(Object.fromEntries(Object.entries(s.networks).map(([k, n]) => [k, renderServiceNetwork(n)]))));
   set('network_mode', s.networkMode);
   set('extra_hosts', s.extraHosts.length > 0 ? s.extraHosts : undefined);
@@ -78,6 +86,21 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   if (s.devstack.reset) devstack.reset = { run: s.devstack.reset.run.map((h) => ({ service: h.service, command: h.command })) };
   set('x-devstack', nonEmpty(devstack));
   return out;
+}
+
+function renderFileObjectReference(r: FileObjectReference): Record<string, unknown> {
+  return {
+    source: r.source,
+    target: r.target,
+    ...(r.uid === undefined ? {} : { uid: r.uid }),
+    ...(r.gid === undefined ? {} : { gid: r.gid }),
+    ...(r.mode === undefined ? {} : { mode: formatFileMode(r.mode) }),
+  };
+}
+
+/** 288 → "0440": compose-go writes a secret's or config's mode as a string in octal, led by a 0. */
+export function formatFileMode(mode: number): string {
+  return `0${mode.toString(8)}`;
 }
 
 function renderServiceNetwork(n: ServiceNetwork): Record<string, unknown> | null {
@@ -190,6 +213,7 @@ function resource(r: NetworkConfig | VolumeConfig): Record<string, unknown> {
     ...(ipam ? { ipam } : {}),
     ...(net.internal === undefined ? {} : { internal: net.internal }),
     ...(net.attachable === undefined ? {} : { attachable: net.attachable }),
+    ...(net.enableIpv4 === undefined ? {} : { enable_ipv4: net.enableIpv4 }),
     ...(net.enableIpv6 === undefined ? {} : { enable_ipv6: net.enableIpv6 }),
     ...(Object.keys(r.labels).length > 0 ? { labels: r.labels } : {}),
   };

@@ -115,6 +115,7 @@ export function castScalarText(text: string, cast: Cast): boolean | number | und
     case 'number':
       return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : undefined;
     case 'mode': {
+      // A string is octal, as compose-go reads it ("0440" and "440" are 288); "0o440" too, which compose-go refuses.
       const octal = /^(0o)?([0-7]+)$/i.exec(t);
       return octal ? parseInt(octal[2]!, 8) : undefined;
     }
@@ -158,10 +159,24 @@ export function castFieldTypes(root: Node): CastTree {
 }
 
 function castScalar(node: ScalarNode, cast: Cast, path: (string | number)[], issues: ComposeIssue[]): Node {
+  if (cast === 'mode' && node.leadingZero !== undefined) return yaml11FileMode(node, path, issues);
   if (typeof node.value !== 'string') return node;
   const value = castScalarText(node.value, cast);
   if (value !== undefined) return { ...node, value };
   const from = node.variables && node.variables.length > 0 ? ` (from ${node.variables.map((v) => `$${v}`).join(', ')})` : '';
   issues.push({ location: node.loc, message: `${formatPath(path)}: ${JSON.stringify(node.value)}${from} is not ${DESCRIPTION[cast]}` });
+  return node;
+}
+
+/**
+ * `mode: 0440` unquoted: compose's parser (go-yaml) keeps YAML 1.1's reading of a leading-zero integer, octal 0440
+ * (288), where YAML 1.2 reads decimal 440; devstack follows compose in the file-mode fields. Elsewhere devstack reads
+ * such a number as YAML 1.2 does (compose would read `cpu_shares: 0100` as 64; nobody writes that). A leading zero
+ * with an 8 or 9 after it is no octal number: go-yaml makes it a float, which compose refuses as a mode; so does this.
+ */
+function yaml11FileMode(node: ScalarNode, path: (string | number)[], issues: ComposeIssue[]): Node {
+  const text = node.leadingZero!;
+  if (/^0[0-7]+$/.test(text)) return { ...node, value: Number.parseInt(text, 8) };
+  issues.push({ location: node.loc, message: `${formatPath(path)}: ${text} is not ${DESCRIPTION.mode} (a leading 0 makes the number octal: digits 0-7)` });
   return node;
 }

@@ -5,7 +5,7 @@ import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllD
 import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { ComposeIssue } from '../core/errors.js';
 import type { SourceLocation } from '../core/model.js';
-import type { MapEntry, MapNode, MergeTag, Node } from './node.js';
+import type { MapEntry, MapNode, MergeTag, Node, ScalarNode } from './node.js';
 import { mapNode } from './node.js';
 import { mergeComposeFiles } from './merge.js';
 
@@ -109,7 +109,9 @@ class NodeConverter {
     const loc = this.at(node.range?.[0]);
     const tag = mergeTagOf(node.tag);
     if (isScalar(node)) {
-      return withTag({ kind: 'scalar', value: scalarValue(node.value, tag), loc }, tag);
+      const scalar: ScalarNode = { kind: 'scalar', value: scalarValue(node.value, tag), loc };
+      if (typeof scalar.value === 'number' && node.type === 'PLAIN' && /^0\d/.test(node.source ?? '')) scalar.leadingZero = node.source!;
+      return withTag(scalar, tag);
     }
     if (isSeq(node)) {
       const items = node.items.map((item) =>

@@ -1,5 +1,6 @@
-// The engine port: what the use cases need from a container engine, in devstack's own types.
-// The Docker adapter (src/engine/docker) implements it; unit tests use a fake.
+// The engine ports: what the use cases need from a container engine, in devstack's own types, split by role so
+// each use case names the roles it touches (`engine: ContainerQueryPort & EventsLogsPort`). `Engine` is all of
+// them: the Docker adapter (src/engine/docker) implements it; unit tests use an in-memory one.
 import type { Readable, Writable } from 'node:stream';
 import type { DeviceRequest, HostOptions, IpamConfig } from './model.js';
 
@@ -176,6 +177,15 @@ export interface NetworkRequest {
   internal?: boolean;
   attachable?: boolean;
   enableIpv6?: boolean;
+  /** Sent only to engines of API 1.48 or later; an older one reports it in `unsupported` instead. */
+  enableIpv4?: boolean;
+}
+
+/** A request field the engine cannot apply: its API predates the field. */
+export interface UnsupportedField<F extends string> {
+  field: F;
+  apiVersion: string;
+  needsApiVersion: string;
 }
 
 export interface VolumeRequest {
@@ -248,7 +258,19 @@ export interface PortRelay {
   close(): Promise<void>;
 }
 
-export interface Engine {
+/** Whether the engine answers, and facts about its host. */
+export interface EngineStatusPort {
+  ping(signal?: AbortSignal): Promise<EngineInfo>;
+  /** The engine's data root (DockerRootDir), as a path on the engine's host (`doctor`'s disk check). */
+  dataRoot(): Promise<string | undefined>;
+}
+
+/**
+ * How the engine is reached from this host. Every member is optional because each depends on which engine was
+ * chosen and how: an engine from the local default socket has no choice to describe (`chosen`, `overridden`), absent
+ * `location` means local, and only an engine reached over a channel that can carry a connection (ssh) relays ports.
+ */
+export interface EngineReachPort {
   /** Which engine and why ("context devbox (from DOCKER_CONTEXT) → ssh://dev@10.0.0.5"). Absent: the local default. */
   readonly chosen?: string | undefined;
   /** A setting the choice of engine overrode, e.g. DOCKER_CONTEXT while DOCKER_HOST is set. */
@@ -260,33 +282,51 @@ export interface Engine {
    * (its 127.0.0.1 or a container IP). Only engines reached over a channel that can carry it (ssh) have one.
    */
   openPortRelay?(toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }): Promise<PortRelay>;
-  ping(signal?: AbortSignal): Promise<EngineInfo>;
-  /** The engine's data root (DockerRootDir), as a path on the engine's host (`doctor`'s disk check). */
-  dataRoot?(): Promise<string | undefined>;
-  /** The user an image runs as ('' for root); undefined when the image is not here (`doctor`, `up`). */
-  imageUser?(ref: string): Promise<string | undefined>;
-  /**
-   * Replaces the content of volume `volume` with the tar stream, through a container of `image` that is created
-   * (never started) with the volume mounted, and removed after. For bind mounts carried to a remote engine.
-   */
-  fillVolume?(volume: string, image: string, tar: Readable, labels: Record<string, string>): Promise<void>;
+}
+
+/** Reading containers: what exists, what it publishes, its state. */
+export interface ContainerQueryPort {
   /** Containers of a project (by its label), running or not. */
   listProjectContainers(project: string): Promise<ContainerInfo[]>;
   /** Every container on the engine that publishes a host port (for port planning). */
   listPublishedPorts(): Promise<{ containerName: string; project?: string; port: PublishedPort }[]>;
   inspectContainer(id: string): Promise<ContainerDetails>;
+}
 
+/** Changing containers: create, start, stop, restart, rename, remove. */
+export interface ContainerLifecyclePort {
+  /** Creates the container and connects it to every requested network. Returns its id. */
+  createContainer(req: ContainerRequest): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutS: number): Promise<void>;
+  restartContainer(id: string, timeoutS: number): Promise<void>;
+  renameContainer(id: string, name: string): Promise<void>;
+  /** removeVolumes: also its anonymous volumes. */
+  removeContainer(id: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
+}
+
+export type ContainerPort = ContainerQueryPort & ContainerLifecyclePort;
+
+/** Local images: what is here, what they declare, pulls and builds. */
+export interface ImagePort {
   imageExists(ref: string): Promise<boolean>;
   /** The id (sha256:...) of a local image, or undefined when it is not present. */
-  imageId?(ref: string): Promise<string | undefined>;
+  imageId(ref: string): Promise<string | undefined>;
+  /** The user an image runs as ('' for root); undefined when the image is not here (`doctor`, `up`). */
+  imageUser(ref: string): Promise<string | undefined>;
   /** The container paths a local image declares as volumes (Dockerfile `VOLUME`); [] when it is not present. */
   imageVolumes(ref: string): Promise<string[]>;
   /** An error in the pull stream is an error. */
   pullImage(ref: string, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
   buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void>;
+}
 
+/** Networks and volumes, and content carried into a volume. */
+export interface NetworkVolumePort {
   /** Creates the network unless one of that name exists; then `labels` are the existing one's. */
-  ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string> }>;
+  ensureNetwork(
+    req: NetworkRequest,
+  ): Promise<{ created: boolean; labels?: Record<string, string>; unsupported?: UnsupportedField<keyof NetworkRequest>[] }>;
   /** The project's networks by label; `created` is RFC 3339 when the engine tells. */
   listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string>; created?: string }[]>;
   /** Names of the containers attached to a network (by id); [] when it is gone. */
@@ -300,28 +340,40 @@ export interface Engine {
   listProjectVolumes(project: string): Promise<{ name: string; labels: Record<string, string> }[]>;
   removeVolume(name: string): Promise<void>;
   volumeExists(name: string): Promise<boolean>;
+  /**
+   * Replaces the content of volume `volume` with the tar stream, through a container of `image` that is created
+   * (never started) with the volume mounted, and removed after. For bind mounts carried to a remote engine.
+   */
+  fillVolume(volume: string, image: string, tar: Readable, labels: Record<string, string>): Promise<void>;
+}
 
-  /** Creates the container and connects it to every requested network. Returns its id. */
-  createContainer(req: ContainerRequest): Promise<string>;
-  startContainer(id: string): Promise<void>;
-  stopContainer(id: string, timeoutS: number): Promise<void>;
-  restartContainer(id: string, timeoutS: number): Promise<void>;
-  renameContainer(id: string, name: string): Promise<void>;
-  /** removeVolumes: also its anonymous volumes. */
-  removeContainer(id: string, opts: { force: boolean; removeVolumes: boolean }): Promise<void>;
+/** Work inside a running container: commands, a kept-open process, files written into it. */
+export interface ExecPort {
+  /** `onOutput` gets the output as it comes (stdout and stderr interleaved); the result holds all of it too. */
+  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string>; signal?: AbortSignal; onOutput?: (text: string) => void }): Promise<ExecResult>;
+  /**
+   * Starts a process in the container with stdin attached and keeps the connection open (a helper that takes many
+   * requests over one stream). It may still fail (an image without the tool, an engine that refuses the upgrade):
+   * callers fall back to `exec`/`putArchive`.
+   */
+  openExecStream(id: string, cmd: string[], opts: { user?: string; signal: AbortSignal }): Promise<ExecStream>;
+  /** Extracts a tar stream into the container at `destDir`. */
+  putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
+}
 
+/** What the engine says as it happens: its events and containers' log lines. */
+export interface EventsLogsPort {
   /** Engine events until the signal aborts. */
   events(filter: { project?: string }, signal: AbortSignal): AsyncIterable<EngineEvent>;
   /** Log lines of one container, demultiplexed and split into whole lines. */
   logs(id: string, opts: LogOptions, signal: AbortSignal): AsyncIterable<LogRecord>;
-
-  /** Extracts a tar stream into the container at `destDir`. */
-  putArchive(id: string, destDir: string, tar: Readable): Promise<void>;
-  /** `onOutput` gets the output as it comes (stdout and stderr interleaved); the result holds all of it too. */
-  exec(id: string, cmd: string[], opts?: { user?: string; workingDir?: string; env?: Record<string, string>; signal?: AbortSignal; onOutput?: (text: string) => void }): Promise<ExecResult>;
-  /**
-   * Starts a process in the container with stdin attached and keeps the connection open (a helper
-   * that takes many requests over one stream). Optional: callers fall back to `exec`/`putArchive`.
-   */
-  openExecStream?(id: string, cmd: string[], opts: { user?: string; signal: AbortSignal }): Promise<ExecStream>;
 }
+
+/** Every role: what the composition root opens and the Docker adapter implements. */
+export type Engine = EngineStatusPort &
+  EngineReachPort &
+  ContainerPort &
+  ImagePort &
+  NetworkVolumePort &
+  ExecPort &
+  EventsLogsPort;

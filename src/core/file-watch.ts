@@ -1,7 +1,7 @@
 // The file-watch port: what `watch` needs from the file system side (a watcher over the rules' paths,
 // and per rule the state of what was copied into the container). src/engine/watch implements it; the
 // composition root passes it in, so the watch use case never imports the engine.
-import type { Engine } from './engine.js';
+import type { ContainerLifecyclePort, ExecPort } from './engine.js';
 import type { EventSink } from './events.js';
 import type { ServiceConfig, WatchRule } from './model.js';
 
@@ -29,7 +29,8 @@ export interface RuleSyncHandle {
 export interface RuleSyncRequest {
   service: ServiceConfig;
   rule: WatchRule;
-  engine: Engine;
+  /** Copies into the container, runs sync+exec commands, restarts it. */
+  engine: ExecPort & ContainerLifecyclePort;
   findContainer: (service: string) => Promise<string | undefined>;
   /** Every running container of the service, replica 1 first (a scaled service has several). */
   findReplicas?: (service: string) => Promise<string[]>;

@@ -28,6 +28,9 @@ export interface Project {
   inactiveServices: string[];
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;
+  /** Top-level secrets and configs given by a file (the ones devstack provides), by key. */
+  secrets?: Record<string, FileObjectDeclaration>;
+  configs?: Record<string, FileObjectDeclaration>;
   /** Non-fatal findings of the loader (unset variables, obsolete `version`, ...), each `file:line:col: ...`. */
   warnings?: string[];
 }
@@ -85,10 +88,31 @@ export interface ServiceConfig {
   domainname?: string;
   /** `platform` (os/arch[/variant]): the platform asked of create and build. */
   platform?: string;
+  /** The service's `secrets:` and `configs:` entries, as `config` shows them (each is also a bind mount in `volumes`). */
+  secrets?: FileObjectReference[];
+  configs?: FileObjectReference[];
   /** The `x-devstack` extension of the service. */
   devstack: DevstackServiceOptions;
   /** Where the service is defined (its key in the last file that defines it). */
   source: SourceLocation;
+}
+
+/** A top-level secret or config given by a file. */
+export interface FileObjectDeclaration {
+  name: string;
+  /** Absolute path. */
+  file: string;
+}
+
+/** A service's use of a top-level secret or config. */
+export interface FileObjectReference {
+  source: string;
+  /** The absolute path it is mounted at. */
+  target: string;
+  uid?: string;
+  gid?: string;
+  /** The file mode asked for (a number; compose writes it in octal). */
+  mode?: number;
 }
 
 export interface BuildConfig {
@@ -272,6 +296,10 @@ export interface NetworkConfig {
   internal?: boolean;
   attachable?: boolean;
   enableIpv6?: boolean;
+  /** `enable_ipv4` (Engine API 1.48+; an older engine gives every network IPv4). */
+  enableIpv4?: boolean;
+  /** Where `enable_ipv4` is written (for the warning when the engine cannot apply it). */
+  enableIpv4Source?: SourceLocation;
 }
 
 export interface VolumeConfig {

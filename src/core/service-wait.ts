@@ -1,12 +1,13 @@
 // The contract between `up` and readiness: wait until a service's container meets a depends_on condition.
 // src/engine/probes implements it; use cases receive it as a function, so unit tests can pass a fake.
-import type { Engine } from './engine.js';
+import type { ContainerQueryPort, EngineReachPort, EventsLogsPort, ExecPort } from './engine.js';
 import type { ServiceConfig } from './model.js';
 
 export type WaitCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 
 export interface WaitRequest {
-  engine: Engine;
+  /** Inspects and follows the container, then probes it (log lines; a relay or an exec on a remote engine). */
+  engine: ContainerQueryPort & EventsLogsPort & EngineReachPort & ExecPort;
   project: string;
   service: ServiceConfig;
   containerId: string;

@@ -11,7 +11,7 @@ import { LABEL } from '../../src/core/labels.js';
 import type { PortMapping } from '../../src/core/model.js';
 import { checkHostPort } from '../../src/engine/ports/host-port-check.js';
 import { planHostPorts, pickReplacementPort, rememberReplacementPort, type HostPortRequest } from '../../src/engine/ports/plan-host-ports.js';
-import { service } from '../unit/probes/fake-engine.js';
+import { service } from '../unit/probes/probe-service.js';
 import { cliEngine, docker, removeProject, requireEngine, uniquePrefix } from './probes-cli-engine.js';
 
 const project = uniquePrefix();

@@ -1,9 +1,14 @@
-// Test-only Engine on the docker CLI, for just the methods probes and port planning use.
-// Keeps these tests independent of the dockerode adapter.
-import { execFileSync, spawn } from 'node:child_process';
+// Test-only engine on the docker CLI, with the roles probes and port planning use (container queries, events and
+// logs, exec; a local engine, so nothing to say about how it is reached). Keeps these tests independent of the
+// dockerode adapter.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import type { ContainerDetails, ContainerInfo, ContainerStatus, Engine, EngineEvent, HealthStatus, LogRecord, PublishedPort } from '../../src/core/engine.js';
+import type { Readable } from 'node:stream';
+import type {
+  ContainerDetails, ContainerInfo, ContainerQueryPort, ContainerStatus, EngineEvent, EngineReachPort, EventsLogsPort, ExecPort, ExecStream, HealthStatus, LogRecord,
+  PublishedPort,
+} from '../../src/core/engine.js';
 import { LABEL } from '../../src/core/labels.js';
 
 export function docker(...args: string[]): string {
@@ -122,8 +127,10 @@ async function* lines(args: string[], signal: AbortSignal, both: boolean): Async
   }
 }
 
-export function cliEngine(): Engine {
-  const partial: Partial<Engine> = {
+export type CliEngine = ContainerQueryPort & EventsLogsPort & ExecPort & EngineReachPort;
+
+export function cliEngine(): CliEngine {
+  return {
     inspectContainer: async (id) => {
       const [details] = inspectAll([id]);
       if (!details) throw new Error(`no container ${id}`);
@@ -169,16 +176,25 @@ export function cliEngine(): Engine {
         }
       })();
     },
-  };
-  return new Proxy(partial as Engine, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (value === undefined && typeof prop === 'string' && prop !== 'then') {
-        return () => {
-          throw new Error(`cliEngine: ${prop} is not implemented`);
-        };
-      }
-      return value;
+    exec: async (id, cmd, opts = {}) => {
+      const run = spawnSync('docker', ['exec', ...(opts.user ? ['--user', opts.user] : []), ...(opts.workingDir ? ['--workdir', opts.workingDir] : []), id, ...cmd], { encoding: 'utf8' });
+      const output = `${run.stdout}${run.stderr}`;
+      if (output) opts.onOutput?.(output);
+      return { exitCode: run.status ?? 1, output };
     },
-  });
+    openExecStream: async (id, cmd, opts): Promise<ExecStream> => {
+      const child = spawn('docker', ['exec', '-i', ...(opts.user ? ['--user', opts.user] : []), id, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], signal: opts.signal });
+      child.on('error', () => undefined);
+      const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended, close: () => void child.stdin.end() };
+    },
+    putArchive: async (id: string, destDir: string, tar: Readable) => {
+      const child = spawn('docker', ['cp', '-', `${id}:${destDir}`], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      tar.pipe(child.stdin);
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      if (code !== 0) throw new Error(`docker cp into ${id}:${destDir}: ${stderr.trim()}`);
+    },
+  };
 }

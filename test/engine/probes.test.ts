@@ -10,7 +10,7 @@ import type { ServiceConfig } from '../../src/core/model.js';
 import { ContainerWatch } from '../../src/engine/probes/container-watch.js';
 import { createPostgresProbe } from '../../src/engine/probes/postgres.js';
 import { waitForService, type WaitRequest } from '../../src/engine/probes/wait-for-service.js';
-import { service } from '../unit/probes/fake-engine.js';
+import { service } from '../unit/probes/probe-service.js';
 import { cliEngine, docker, removeProject, requireEngine, uniquePrefix } from './probes-cli-engine.js';
 
 const project = uniquePrefix();

@@ -1,4 +1,4 @@
-// environment / labels / build args in list or map form → string maps; env_file entries read first.
+// environment / labels / build args in list or map form → string maps; env_file and label_file entries read first.
 import path from 'node:path';
 import type { ComposeIssue } from '../../core/errors.js';
 import type { Node } from '../node.js';
@@ -40,23 +40,38 @@ export interface EnvironmentContext {
 
 /** env_file entries (in order), then `environment`. */
 export function resolveServiceEnvironment(service: Node, ctx: EnvironmentContext): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const ref of envFileRefs(child(service, 'env_file'))) {
+  const env = readKeyValueFiles(child(service, 'env_file'), 'env file', ctx);
+  return Object.assign(env, resolveKeyedValues(child(service, 'environment'), ctx.lookup));
+}
+
+/**
+ * label_file entries (in order; a later file wins), then `labels`, which win over the files (compose spec). A label
+ * file is written like an env file; each one must exist.
+ */
+export function resolveServiceLabels(service: Node, ctx: EnvironmentContext, labels: Record<string, string>): Record<string, string> {
+  if (child(service, 'label_file') === undefined) return labels;
+  return { ...readKeyValueFiles(child(service, 'label_file'), 'label file', ctx), ...labels };
+}
+
+/** The values of KEY=VALUE files (env_file, label_file), later files over earlier ones. */
+function readKeyValueFiles(node: Node | undefined, what: 'env file' | 'label file', ctx: EnvironmentContext): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const ref of envFileRefs(node)) {
     const file = path.resolve(ctx.projectDir, ref.path);
     ctx.envFilesSeen?.noteRead(file);
     const read = readEnvFile(file, ctx.lookup);
     if (read.status === 'missing') {
-      if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `env file ${file} not found` });
+      if (ref.required) ctx.issues.push({ location: ref.node.loc, message: `${what} ${file} not found` });
       continue;
     }
     if (read.status === 'unreadable') {
-      ctx.issues.push({ location: ref.node.loc, message: `cannot read env file ${file}: ${read.reason}` });
+      ctx.issues.push({ location: ref.node.loc, message: `cannot read ${what} ${file}: ${read.reason}` });
       continue;
     }
     ctx.issues.push(...read.issues);
-    Object.assign(env, read.values);
+    Object.assign(values, read.values);
   }
-  return Object.assign(env, resolveKeyedValues(child(service, 'environment'), ctx.lookup));
+  return values;
 }
 
 interface EnvFileRef {

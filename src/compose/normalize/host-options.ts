@@ -33,6 +33,7 @@ const NOT_APPLIED: Record<string, string> = {
   pre_stop: 'lifecycle hooks are not run by devstack',
   models: 'devstack does not provide AI models',
   provider: 'devstack does not run provider services',
+  pull_refresh_after: 'devstack pulls a missing image only; it does not pull again after a time',
 };
 
 type Reader = <T>(key: string, fn: (n: Node) => T) => T | undefined;

@@ -35,10 +35,12 @@ function resourceOf(key: string, node: Node, projectName: string): Resource {
   if (driverOpts !== undefined) resource.driverOpts = labelMap(driverOpts);
   const ipam = child(node, 'ipam');
   if (ipam !== undefined) resource.ipam = ipamOf(ipam);
-  for (const [key, field] of [['internal', 'internal'], ['attachable', 'attachable'], ['enable_ipv6', 'enableIpv6']] as const) {
+  for (const [key, field] of [['internal', 'internal'], ['attachable', 'attachable'], ['enable_ipv6', 'enableIpv6'], ['enable_ipv4', 'enableIpv4']] as const) {
     const value = scalarText(child(node, key));
     if (value !== undefined) resource[field] = value === 'true';
   }
+  const ipv4 = isMap(node) ? node.entries.get('enable_ipv4') : undefined;
+  if (ipv4 !== undefined) resource.enableIpv4Source = ipv4.keyLoc;
   return resource;
 }
 

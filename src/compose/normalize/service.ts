@@ -9,7 +9,8 @@ import { buildWarnings, durationOf, labelMap, normalizeBuild, normalizeHealthche
 import { commandOf } from './command.js';
 import { normalizeDevelop, stringList } from './develop.js';
 import { parseDevstackOptions } from './devstack-options.js';
-import { resolveServiceEnvironment } from './environment.js';
+import { resolveServiceEnvironment, resolveServiceLabels } from './environment.js';
+import { warnUnappliedValues } from './unapplied-values.js';
 import { normalizeDeployResources, normalizeHostOptions } from './host-options.js';
 import { readOrReport } from './node-errors.js';
 import { integerOf } from './units.js';
@@ -17,7 +18,7 @@ import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
 import { scaleOf } from './scale.js';
 
-import { fileObjectMounts, type FileObject } from './file-objects.js';
+import { fileObjectUses, type FileObject } from './file-objects.js';
 export interface ServiceContext {
   projectDir: string;
   homeDir: string;
@@ -47,6 +48,8 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
   const text = (key: string): string | undefined => scalarText(child(node, key));
   const flag = (key: string): boolean | undefined => (child(node, key) === undefined ? undefined : text(key) === 'true');
 
+  const secrets = fileObjectUses(child(node, 'secrets'), 'secrets', name, { declared: ctx.declaredSecrets, issues: ctx.issues, warnings: ctx.warnings });
+  const configs = fileObjectUses(child(node, 'configs'), 'configs', name, { declared: ctx.declaredConfigs, issues: ctx.issues, warnings: ctx.warnings });
   const config: ServiceConfig = {
     name,
     command: read('command', commandOf, undefined),
@@ -54,13 +57,11 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     environment: resolveServiceEnvironment(node, ctx),
     ports: listOf(node, 'ports', at, ctx, (item) => parsePortEntry(item)).flat(),
     expose: stringList(child(node, 'expose')),
-    volumes: [
-      ...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)),
-      ...fileObjectMounts(child(node, 'secrets'), 'secrets', name, { declared: ctx.declaredSecrets, issues: ctx.issues, warnings: ctx.warnings }),
-      ...fileObjectMounts(child(node, 'configs'), 'configs', name, { declared: ctx.declaredConfigs, issues: ctx.issues, warnings: ctx.warnings }),
-    ],
+    volumes: [...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)), ...secrets.map((u) => u.mount), ...configs.map((u) => u.mount)],
+    ...(secrets.length > 0 ? { secrets: secrets.map((u) => u.reference) } : {}),
+    ...(configs.length > 0 ? { configs: configs.map((u) => u.reference) } : {}),
     dependsOn: {},
-    labels: labelMap(child(node, 'labels')),
+    labels: resolveServiceLabels(node, ctx, labelMap(child(node, 'labels'))),
     tty: flag('tty') ?? false,
     stdinOpen: flag('stdin_open') ?? false,
     extraHosts: extraHostsOf(child(node, 'extra_hosts')),
@@ -99,6 +100,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   warnSubpaths(child(node, 'volumes'), name, ctx.warnings);
+  warnUnappliedValues(node, name, ctx.warnings);
   const buildNode = child(node, 'build');
   if (buildNode !== undefined) ctx.warnings.push(...buildWarnings(buildNode, name));
   const dependencyLocations = new Map<string, SourceLocation>();

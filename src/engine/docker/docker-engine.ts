@@ -19,6 +19,7 @@ import type {
   PortRelay,
   ProgressSink,
   PublishedPort,
+  UnsupportedField,
   VolumeRequest,
 } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
@@ -47,6 +48,21 @@ import { streamEngineEvents } from './engine-events.js';
 import { openExecStream } from './exec-stream.js';
 import { streamContainerLogs } from './logs.js';
 import { pullImage } from './pull-image.js';
+
+/** The first Engine API version that takes EnableIPv4 in a network create (Engine 28). */
+export const ENABLE_IPV4_API = '1.48';
+
+/** "1.41" vs "1.48": compares the numbers of each part. */
+export function apiVersionAtLeast(version: string, minimum: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = minimum.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
 
 /** How long openEngine waits for the engine to answer a ping. */
 export const PING_LIMIT_MS = 2_000;
@@ -118,6 +134,7 @@ export class DockerEngine implements Engine {
   }
 
   openPortRelay?: (toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }) => Promise<PortRelay>;
+  private engineApiVersion: Promise<string> | undefined;
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -207,7 +224,20 @@ export class DockerEngine implements Engine {
     return buildImage(this.docker, this.address, req, opts);
   }
 
-  async ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string> }> {
+  async ensureNetwork(req: NetworkRequest): Promise<{ created: boolean; labels?: Record<string, string>; unsupported?: UnsupportedField<keyof NetworkRequest>[] }> {
+    const unsupported: UnsupportedField<keyof NetworkRequest>[] = [];
+    let enableIpv4: boolean | undefined;
+    if (req.enableIpv4 !== undefined) {
+      // An older engine ignores EnableIPv4 silently (every network gets IPv4): only `false` is worth a word.
+      const apiVersion = await this.apiVersion();
+      if (apiVersionAtLeast(apiVersion, ENABLE_IPV4_API)) enableIpv4 = req.enableIpv4;
+      else if (!req.enableIpv4) unsupported.push({ field: 'enableIpv4', apiVersion, needsApiVersion: ENABLE_IPV4_API });
+    }
+    const result = await this.createNetworkUnlessPresent(req, enableIpv4);
+    return unsupported.length > 0 ? { ...result, unsupported } : result;
+  }
+
+  private async createNetworkUnlessPresent(req: NetworkRequest, enableIpv4: boolean | undefined): Promise<{ created: boolean; labels?: Record<string, string> }> {
     const existing = await this.networkLabels(req.name);
     if (existing) return { created: false, labels: existing };
     return this.call(`create network ${req.name}`, async () => {
@@ -222,13 +252,23 @@ export class DockerEngine implements Engine {
           ...(req.internal !== undefined ? { Internal: req.internal } : {}),
           ...(req.attachable !== undefined ? { Attachable: req.attachable } : {}),
           ...(req.enableIpv6 !== undefined ? { EnableIPv6: req.enableIpv6 } : {}),
-        });
+          ...(enableIpv4 !== undefined ? { EnableIPv4: enableIpv4 } : {}),
+        } as Dockerode.NetworkCreateOptions);
         return { created: true };
       } catch (err) {
         if (statusCodeOf(err) === 409) return { created: false }; // created meanwhile by someone else
         throw err;
       }
     });
+  }
+
+  /** The engine's API version, asked once (the fields it accepts depend on it). */
+  private apiVersion(): Promise<string> {
+    this.engineApiVersion ??= this.call('read the engine version', async () => (await this.docker.version()).ApiVersion).catch((err: unknown) => {
+      this.engineApiVersion = undefined;
+      throw err;
+    });
+    return this.engineApiVersion;
   }
 
   listProjectNetworks(project: string): Promise<{ id: string; name: string; labels: Record<string, string>; created?: string }[]> {

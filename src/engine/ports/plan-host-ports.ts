@@ -1,6 +1,6 @@
 // Host ports for a project's published container ports: declared ports when free, else the next free
 // one above (remembered for next time), or an error under --strict-ports.
-import type { Engine } from '../../core/engine.js';
+import type { ContainerQueryPort, EngineReachPort } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import type { HostPortPlan, HostPortRequest, PlannedBinding } from '../../core/host-port-plan.js';
 import type { ServiceConfig } from '../../core/model.js';
@@ -18,7 +18,7 @@ const CHECK_WINDOW = 16;
 const MAX_ROUNDS = 64;
 const CHECK_CONCURRENCY = 16;
 
-export async function planHostPorts(engine: Engine, req: HostPortRequest): Promise<HostPortPlan> {
+export async function planHostPorts(engine: ContainerQueryPort & EngineReachPort, req: HostPortRequest): Promise<HostPortPlan> {
   const memory = new PortMemory(req.stateDir);
   if (req.resetMemory && !req.dryRun) await memory.forget(req.project);
   const remembered = await memory.read(req.project);
@@ -116,7 +116,7 @@ export async function planHostPorts(engine: Engine, req: HostPortRequest): Promi
 }
 
 /** For the "port is already allocated" race: the next port above the lost one that is free on the host now. */
-export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>, engine?: Engine): Promise<number> {
+export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Set<number>, engine?: ContainerQueryPort & EngineReachPort): Promise<number> {
   if (binding.hostPort === 0) return 0;
   // Remote engine: skip what its containers publish; anything else there shows up as another "already allocated".
   const published = engine?.location?.kind === 'remote'
@@ -137,16 +137,17 @@ export async function pickReplacementPort(binding: PlannedBinding, alsoTaken: Se
 
 /**
  * The race's pick is sticky too: the next `up` reuses it while free, instead of recreating the container. A state
- * path that cannot be written only costs that (the memory is a cache).
+ * path that cannot be written only costs that (the memory is a cache), and is said.
  */
 export async function rememberReplacementPort(
   req: { project: string; stateDir: string },
   binding: PlannedBinding,
   hostPort: number,
-): Promise<void> {
+): Promise<string[]> {
   const memory = new PortMemory(req.stateDir);
   const key = rememberKey(binding.service, binding.containerPort, binding.protocol, binding.replica);
   await memory.write(req.project, { ...(await memory.read(req.project)), [key]: hostPort });
+  return memory.warnings;
 }
 
 /**

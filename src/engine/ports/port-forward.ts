@@ -3,7 +3,7 @@
 // the port on the engine host, loopback-only publishes included); for a tcp engine, a plain relay to the engine
 // host's address, which only reaches ports published on all its addresses.
 import net from 'node:net';
-import type { Engine, PortRelay } from '../../core/engine.js';
+import type { EngineReachPort, PortRelay } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import { listenLoopbackRelay } from './loopback-relay.js';
 
@@ -14,7 +14,7 @@ export type ForwardOutcome =
   | { ok: false; reason: string };
 
 /** Forwards engine-host `hostIp:hostPort` to 127.0.0.1:hostPort here, or to a free port when that one is taken here. */
-export async function forwardPublishedPort(engine: Engine, hostIp: string, hostPort: number): Promise<ForwardOutcome> {
+export async function forwardPublishedPort(engine: EngineReachPort, hostIp: string, hostPort: number): Promise<ForwardOutcome> {
   const location = engine.location;
   if (location?.kind !== 'remote') return { ok: false, reason: 'the engine runs on this host: the port is already here' };
   const onEngineHost = WILDCARDS.has(hostIp) ? '127.0.0.1' : hostIp.replace(/^\[(.*)\]$/, '$1');

@@ -2,7 +2,7 @@
 // (start, die, health_status, destroy). No polling loop; `refresh()` is an explicit extra inspect.
 // Optionally its output too: a server usually prints a line when it starts listening, so a new line is a good
 // moment to ask again rather than at the next tick.
-import type { ContainerDetails, ContainerStatus, Engine, EngineEvent, HealthStatus } from '../../core/engine.js';
+import type { ContainerDetails, ContainerQueryPort, ContainerStatus, EngineEvent, EventsLogsPort, HealthStatus } from '../../core/engine.js';
 import { isDevstackError, type DevstackError } from '../../core/errors.js';
 import { FAST_INTERVAL_MS } from './attempt-schedule.js';
 import { systemClock, type Clock } from './clock.js';
@@ -38,13 +38,13 @@ export class ContainerWatch implements ContainerStateSource {
   private lostEngine: DevstackError | undefined;
 
   private constructor(
-    private readonly engine: Engine,
+    private readonly engine: ContainerQueryPort & EventsLogsPort,
     readonly containerId: string,
     private readonly clock: Clock,
   ) {}
 
   /** Subscribes to the project's events first, then inspects once (an event may already have passed). */
-  static async open(engine: Engine, project: string, containerId: string, signal: AbortSignal, clock: Clock = systemClock): Promise<ContainerWatch> {
+  static async open(engine: ContainerQueryPort & EventsLogsPort, project: string, containerId: string, signal: AbortSignal, clock: Clock = systemClock): Promise<ContainerWatch> {
     const watch = new ContainerWatch(engine, containerId, clock);
     const onAbort = () => watch.close();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,5 @@
 // From a ReadySpec and the container as inspected to the probe that asks the right question at the right address.
-import type { ContainerDetails, Engine } from '../../core/engine.js';
+import type { ContainerDetails, EngineReachPort, EventsLogsPort, ExecPort } from '../../core/engine.js';
 import type { ReadySpec, ServiceConfig } from '../../core/model.js';
 import { defaultProbePort, postgresSettingsFromEnv } from '../../core/readiness.js';
 import type { ContainerStateSource } from './container-watch.js';
@@ -15,7 +15,8 @@ import { createRunningProbe, type StayedUp } from './running.js';
 import { createTcpProbe } from './tcp.js';
 
 export interface ProbeContext {
-  engine: Engine;
+  /** Log lines for a log probe; how to reach the container for a network probe (a relay or an exec when remote). */
+  engine: EventsLogsPort & EngineReachPort & ExecPort;
   project: string;
   service: ServiceConfig;
   containerId: string;

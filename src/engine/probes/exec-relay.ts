@@ -2,7 +2,7 @@
 // bash's /dev/tcp) and carried over the engine's own API connection: how a probe reaches a service on a tcp
 // engine whose port is published only on the engine host's loopback.
 import { Duplex, PassThrough } from 'node:stream';
-import type { Engine, PortRelay } from '../../core/engine.js';
+import type { ExecPort, PortRelay } from '../../core/engine.js';
 import { listenLoopbackRelay } from '../ports/loopback-relay.js';
 
 /** The relay command: whichever tool the image has. */
@@ -17,7 +17,7 @@ export function execRelayCommand(port: number): string[] {
   ];
 }
 
-function execDuplex(engine: Required<Pick<Engine, 'openExecStream'>>, containerId: string, port: number): Duplex {
+function execDuplex(engine: Pick<ExecPort, 'openExecStream'>, containerId: string, port: number): Duplex {
   const toContainer = new PassThrough();
   const fromContainer = new PassThrough();
   const stream = Duplex.from({ writable: toContainer, readable: fromContainer });
@@ -36,6 +36,6 @@ function execDuplex(engine: Required<Pick<Engine, 'openExecStream'>>, containerI
 }
 
 /** A loopback listener whose connections each become an exec'd relay to `port` inside the container. */
-export function openExecRelay(engine: Required<Pick<Engine, 'openExecStream'>>, containerId: string, port: number): Promise<PortRelay> {
+export function openExecRelay(engine: Pick<ExecPort, 'openExecStream'>, containerId: string, port: number): Promise<PortRelay> {
   return listenLoopbackRelay(0, () => execDuplex(engine, containerId, port));
 }

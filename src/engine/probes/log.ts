@@ -1,9 +1,9 @@
 // A log line is ready when a line of the container's output matches the pattern (all output since start).
-import type { Engine } from '../../core/engine.js';
+import type { EventsLogsPort } from '../../core/engine.js';
 import { describeError, notReady, READY, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
 export interface LogProbeOptions {
-  engine: Engine;
+  engine: EventsLogsPort;
   containerId: string;
   pattern: string;
 }

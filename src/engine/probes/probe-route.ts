@@ -5,7 +5,7 @@
 //     and container IPs alike, and needs no port open to the network);
 //   - tcp engine: dial the engine host's address when the port is published on all its addresses; otherwise
 //     relay through a process exec'd in the container (exec-relay.ts); an engine without exec: say so.
-import type { ContainerDetails, Engine, PortRelay } from '../../core/engine.js';
+import type { ContainerDetails, EngineReachPort, ExecPort, PortRelay } from '../../core/engine.js';
 import { openExecRelay } from './exec-relay.js';
 import { formatEndpoint, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
@@ -16,7 +16,11 @@ export type ProbeRoute =
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
 
-export function routeProbe(engine: Pick<Engine, 'location' | 'openPortRelay' | 'openExecStream'>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
+/**
+ * `openExecStream` is optional here although every Engine has one: the route is decided from what it is given, and
+ * without one a loopback-only port on a tcp engine is answered `unreachable`, saying how to fix it.
+ */
+export function routeProbe(engine: EngineReachPort & Partial<Pick<ExecPort, 'openExecStream'>>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
   const location = engine.location;
   if (location?.kind !== 'remote') return { kind: 'direct', endpoint };
   const openRelay = engine.openPortRelay?.bind(engine);

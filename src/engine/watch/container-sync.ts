@@ -3,7 +3,7 @@
 import { readFile, lstat, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import type { Engine } from '../../core/engine.js';
+import type { ExecPort } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import type { FileStamp } from './host-files.js';
 
@@ -30,7 +30,7 @@ export interface SyncTransport {
 }
 
 /** One engine request per step: exec `rm -rf`, putArchive. */
-export function engineTransport(engine: Engine, containerId: string): SyncTransport {
+export function engineTransport(engine: Pick<ExecPort, 'exec' | 'putArchive'>, containerId: string): SyncTransport {
   return {
     remove: async (paths) => {
       const res = await engine.exec(containerId, ['rm', '-rf', '--', ...paths]);
@@ -48,7 +48,7 @@ export function removeFailed(count: number, output: string): DevstackError {
 
 /** Deletes first (a folder removed then re-created keeps its new files), then copies. */
 export async function syncToContainer(
-  engine: Engine,
+  engine: Pick<ExecPort, 'exec' | 'putArchive'>,
   containerId: string,
   copies: SyncCopy[],
   deletes: string[],

@@ -3,10 +3,10 @@
 // A channel found ended between batches (the container restarted, say) is reopened at the next
 // batch. A batch the channel broke on is sent again the slow way (a batch is safe to apply twice);
 // after a few such breaks, or when the helper cannot run at all, that container is written the slow way.
-import type { Engine } from '../../core/engine.js';
+import type { ExecPort } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import { engineTransport, removeFailed, syncToContainer, type SyncCopy, type SyncResult, type SyncTransport } from './container-sync.js';
-import { ContainerSyncChannel, SyncChannelBroken, SyncChannelUnsupported, SyncCommandFailed, type HelperWait } from './sync-channel.js';
+import { ContainerSyncChannel, SyncChannelBroken, SyncChannelUnsupported, SyncCommandFailed, type HelperWait, type MaybeExecStream } from './sync-channel.js';
 
 /** How long one batch may wait for the helper's answer before the channel is given up. */
 export const BATCH_LIMIT_MS = 60_000;
@@ -19,7 +19,7 @@ export class ContainerWriter {
   private readonly breaks = new Map<string, number>();
   private readonly lifetime = new AbortController();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Pick<ExecPort, 'exec' | 'putArchive'> & MaybeExecStream) {}
 
   /** Copies and removes; the result is the same whichever way it went. */
   async sync(containerId: string, copies: SyncCopy[], deletes: string[]): Promise<SyncResult> {

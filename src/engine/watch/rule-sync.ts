@@ -2,7 +2,7 @@
 // action (copy into the container, then restart or run a command). After each batch a catch-up
 // pass rescans the folders the batch touched and syncs whatever differs from what was synced.
 import path from 'node:path';
-import type { Engine } from '../../core/engine.js';
+import type { ContainerLifecyclePort, ExecPort } from '../../core/engine.js';
 import type { StackEvent } from '../../core/events.js';
 import type { ChangeBatch } from './change-batcher.js';
 import type { SyncResult } from './container-sync.js';
@@ -11,7 +11,7 @@ import { diffStamps, scanHostFiles, type FileStamps } from './host-files.js';
 import type { WatchRuleMatcher } from './watch-rules.js';
 
 export interface RuleSyncDeps {
-  engine: Engine;
+  engine: ExecPort & ContainerLifecyclePort;
   findContainer: (service: string) => Promise<string | undefined>;
   /** Every running container of a scaled service (replica 1 first): changes, restarts and commands apply to each. */
   findReplicas?: (service: string) => Promise<string[]>;

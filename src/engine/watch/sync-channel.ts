@@ -13,7 +13,7 @@
 // head, tar or rm, or whose `head -c` reads past its count, fails it and the caller keeps using
 // putArchive and exec. A frame the helper cannot parse ends it (the caller then sends that batch
 // the slow way).
-import type { Engine, ExecStream } from '../../core/engine.js';
+import type { ExecPort, ExecStream } from '../../core/engine.js';
 
 /** POSIX sh with coreutils or busybox. The first line names it in `ps`. */
 export const SYNC_HELPER_SCRIPT = [
@@ -39,6 +39,12 @@ export class SyncChannelBroken extends Error {}
 
 /** No helper can run in this container (the engine cannot stream, or the image lacks a tool): do not ask again. */
 export class SyncChannelUnsupported extends SyncChannelBroken {}
+
+/**
+ * Every Engine keeps exec streams open; the channel still takes an engine without one (and answers
+ * SyncChannelUnsupported), so the writer's fallback to exec/putArchive is decided here, in one place.
+ */
+export type MaybeExecStream = Partial<Pick<ExecPort, 'openExecStream'>>;
 
 /** A wait for the helper: ended early by `signal`, given up after `limitMs`. */
 export interface HelperWait {
@@ -92,7 +98,7 @@ export class ContainerSyncChannel {
    * Starts the helper in the container (as root, like putArchive writes) and checks it works.
    * Throws SyncChannelBroken when it does not (the engine cannot, the image lacks a tool).
    */
-  static async open(engine: Engine, containerId: string, signal: AbortSignal): Promise<ContainerSyncChannel> {
+  static async open(engine: MaybeExecStream, containerId: string, signal: AbortSignal): Promise<ContainerSyncChannel> {
     if (!engine.openExecStream) throw new SyncChannelUnsupported('the engine cannot keep an exec stream open');
     let stream: ExecStream;
     try {

@@ -11,13 +11,15 @@ export interface CliResult {
   ms: number;
 }
 
-export function devstack(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; nodeArgs?: string[] } = {}): CliResult {
+/** `input`: written to the CLI's standard input (which is closed after it). */
+export function devstack(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; nodeArgs?: string[]; input?: string } = {}): CliResult {
   const started = Date.now();
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },
     encoding: 'utf8',
     timeout: 240_000,
+    ...(opts.input === undefined ? {} : { input: opts.input }),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }

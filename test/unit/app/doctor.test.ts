@@ -5,7 +5,7 @@ import { doctor, type DoctorDeps } from '../../../src/app/doctor.js';
 import type { BuildContextFacts } from '../../../src/core/build-context.js';
 import { ComposeError, DevstackError } from '../../../src/core/errors.js';
 import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 import { project, service } from '../core/fixtures.js';
 
 const build = (context: string) => ({ context, dockerfile: 'Dockerfile', args: {}, labels: {} });
@@ -13,12 +13,12 @@ const stack = project([service('db', { image: 'postgres:16-alpine' }), service('
 const GOOD_DOCKERFILE = 'FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nUSER node\nHEALTHCHECK CMD node -e "process.exit(0)"\nCMD ["node", "x.js"]\n';
 
 function deps(over: Partial<DoctorDeps> = {}, facts: Partial<BuildContextFacts> = {}): DoctorDeps {
-  const engine = new FakeEngine();
+  const engine = new InMemoryEngine();
   engine.images.add('postgres:16-alpine');
   const ports: HostPortPlanner = {
     plan: async () => ({ bindings: [], remaps: [{ service: 'db', declared: 5432, effective: 5433, holder: 'pid 42 (postgres)' }], notices: [] }),
     pickReplacement: async () => 0,
-    rememberReplacement: async () => {},
+    rememberReplacement: async () => [],
   };
   return {
     openEngine: async () => engine,
@@ -36,7 +36,7 @@ describe('doctor (fakes)', () => {
   it('reports each area in order: engine, compose, images, ports, dockerfile', async () => {
     const findings = await doctor(req, deps());
     expect(findings.map(line)).toEqual([
-      'ok engine Docker Engine fake answers (API 1.41, linux)',
+      'ok engine Docker Engine in-memory answers (API 1.41, linux)',
       'ok compose project demo loads from compose.yaml: 2 services (api, db)',
       'ok images api: builds from api/Dockerfile',
       'ok images db: image postgres:16-alpine is here',

@@ -2,20 +2,22 @@
 // several in use is an error with the way out; other projects' and unlabelled networks are not touched.
 import { describe, expect, it } from 'vitest';
 import { healDuplicateNetworks } from '../../../src/app/project-resources.js';
-import type { Engine } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import { LABEL } from '../../../src/core/labels.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 interface Net { id: string; name: string; labels: Record<string, string>; created: string; containers: string[] }
 
 function engineWith(nets: Net[]) {
+  const engine = new InMemoryEngine();
+  for (const n of nets) engine.networks.set(n.id, n);
   const removed: string[] = [];
-  const engine = {
-    listProjectNetworks: async () => nets.map(({ containers: _c, ...n }) => n),
-    networkContainers: async (id: string) => nets.find((n) => n.id === id)?.containers ?? [],
-    removeNetwork: async (id: string) => void removed.push(id),
-  } as unknown as Engine;
+  const removeNetwork = engine.removeNetwork.bind(engine);
+  engine.removeNetwork = async (id: string) => {
+    removed.push(id);
+    await removeNetwork(id);
+  };
   return { engine, removed };
 }
 

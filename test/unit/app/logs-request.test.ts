@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { parseTail, streamProjectLogs } from '../../../src/app/logs.js';
-import type { ContainerInfo, Engine } from '../../../src/core/engine.js';
+import type { ContainerInfo } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import { LABEL } from '../../../src/core/labels.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const container = (id: string, service: string): ContainerInfo => ({
   id, name: `demo-${service}-1`, image: 'img', status: 'running', ports: [], createdAt: 0,
   labels: { [LABEL.project]: 'demo', [LABEL.service]: service, [LABEL.containerNumber]: '1' },
 });
 
-const engineWith = (containers: ContainerInfo[]): Engine =>
-  ({
-    listProjectContainers: async () => containers,
-    logs: async function* (id: string) {
-      yield { stream: 'stdout', time: '2024-05-01T10:00:00.000000000Z', text: `from ${id}` };
-    },
-  }) as unknown as Engine;
+function engineWith(containers: ContainerInfo[]): InMemoryEngine {
+  const engine = new InMemoryEngine();
+  for (const c of containers) engine.addContainer(c).log({ stream: 'stdout', time: '2024-05-01T10:00:00.000000000Z', text: `from ${c.id}` });
+  return engine;
+}
 
-async function collect({ engine, ...req }: Parameters<typeof streamProjectLogs>[0] & { engine: Engine }) {
+async function collect({ engine, ...req }: Parameters<typeof streamProjectLogs>[0] & { engine: InMemoryEngine }) {
   const out: string[] = [];
   for await (const l of streamProjectLogs(req, { engine })) out.push(`${l.service}:${l.text}`);
   return out;

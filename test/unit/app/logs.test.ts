@@ -2,9 +2,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { streamProjectLogs, type ServiceLogLine } from '../../../src/app/logs.js';
 import { formatLogLine, lineLayout, printLogLines, serviceColor } from '../../../src/cli/log-printer.js';
-import type { ContainerInfo, Engine, LogOptions, LogRecord } from '../../../src/core/engine.js';
+import type { ContainerInfo, LogRecord } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import { LABEL } from '../../../src/core/labels.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 function container(id: string, service: string, extra: Record<string, string> = {}): ContainerInfo {
   return {
@@ -18,14 +19,13 @@ function container(id: string, service: string, extra: Record<string, string> = 
   };
 }
 
-function fakeEngine(containers: ContainerInfo[], logs: Record<string, LogRecord[]>, seen: LogOptions[] = []): Engine {
-  return {
-    listProjectContainers: async () => containers,
-    logs: async function* (id: string, opts: LogOptions) {
-      seen.push(opts);
-      yield* logs[id] ?? [];
-    },
-  } as unknown as Engine;
+function fakeEngine(containers: ContainerInfo[], logs: Record<string, LogRecord[]>): InMemoryEngine {
+  const engine = new InMemoryEngine();
+  for (const c of containers) {
+    const container = engine.addContainer(c);
+    for (const record of logs[c.id] ?? []) container.log(record);
+  }
+  return engine;
 }
 
 const t = (n: number): string => `2024-05-01T10:00:00.${String(n).padStart(9, '0')}Z`;
@@ -38,7 +38,6 @@ async function collect(lines: AsyncIterable<ServiceLogLine>): Promise<ServiceLog
 
 describe('streamProjectLogs without follow', () => {
   it('interleaves containers by timestamp and always asks the engine for timestamps', async () => {
-    const seen: LogOptions[] = [];
     const engine = fakeEngine(
       [container('b', 'web'), container('a', 'db'), container('x', 'db', { [LABEL.oneoff]: 'True' })],
       {
@@ -46,7 +45,6 @@ describe('streamProjectLogs without follow', () => {
         b: [{ stream: 'stderr', time: t(2), text: 'web 2' }, { stream: 'stdout', time: t(3), text: 'web 3' }],
         x: [{ stream: 'stdout', time: t(0), text: 'one-off run' }],
       },
-      seen,
     );
     const lines = await collect(
       streamProjectLogs(
@@ -56,7 +54,7 @@ describe('streamProjectLogs without follow', () => {
     );
     expect(lines.map((l) => l.text)).toEqual(['db 1', 'web 2', 'web 3', 'db 4']);
     expect(lines[1]).toEqual({ service: 'web', container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
-    expect(seen).toEqual([
+    expect(engine.logRequests.map((r) => r.opts)).toEqual([
       { follow: false, timestamps: true, tail: 5, since: 1714557000 },
       { follow: false, timestamps: true, tail: 5, since: 1714557000 },
     ]);

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { connectionEnv } from '../../../src/app/connection-env.js';
 import { portsView } from '../../../src/app/ports-view.js';
-import type { ContainerDetails, ContainerInfo, Engine, PublishedPort } from '../../../src/core/engine.js';
+import type { ContainerInfo, PublishedPort } from '../../../src/core/engine.js';
 import { project, service } from '../core/fixtures.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const p = (containerPort: number, hostPort: number, hostIp = '127.0.0.1'): PublishedPort => ({ containerPort, hostPort, hostIp, protocol: 'tcp' });
 
-/** Only what portsView reads: the project's listed containers, and inspect (whose ports are the truth). */
-function engineWith(containers: { service: string; status?: ContainerInfo['status']; oneoff?: boolean; ports: PublishedPort[] }[]): Engine {
-  const infos: ContainerInfo[] = containers.map((c, i) => ({
-    id: `id${i}`,
-    name: `demo-${c.service}-1`,
-    image: 'x',
-    status: c.status ?? 'running',
-    labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.service': c.service, ...(c.oneoff ? { 'com.docker.compose.oneoff': 'True' } : {}) },
-    ports: [],
-    createdAt: 0,
-  }));
-  return {
-    listProjectContainers: async () => infos,
-    inspectContainer: async (id: string) => ({ ...infos[Number(id.slice(2))]!, ports: containers[Number(id.slice(2))]!.ports }) as ContainerDetails,
-  } as Partial<Engine> as Engine;
+/** The project's containers, each publishing `ports` as inspect reports them. */
+function engineWith(containers: { service: string; status?: ContainerInfo['status']; oneoff?: boolean; ports: PublishedPort[] }[]): InMemoryEngine {
+  const engine = new InMemoryEngine();
+  containers.forEach((c, i) =>
+    engine.addContainer({
+      id: `id${i}`,
+      name: `demo-${c.service}-1`,
+      image: 'x',
+      status: c.status ?? 'running',
+      labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.service': c.service, ...(c.oneoff ? { 'com.docker.compose.oneoff': 'True' } : {}) },
+      ports: c.ports,
+    }),
+  );
+  return engine;
 }
 
 describe('portsView', () => {

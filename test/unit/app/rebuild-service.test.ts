@@ -6,12 +6,12 @@ import type { StackEvent } from '../../../src/core/events.js';
 import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
 import type { WaitForService } from '../../../src/core/service-wait.js';
 import { dependsOn, project, service } from '../core/fixtures.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const ANON = 'a'.repeat(64);
 
 /** Reports an anonymous volume on /app/node_modules for every container, and records how containers are removed. */
-class VolumeEngine extends FakeEngine {
+class VolumeEngine extends InMemoryEngine {
   readonly removals: { name: string; removeVolumes: boolean }[] = [];
   readonly created: ContainerRequest[] = [];
   override async inspectContainer(id: string): Promise<ContainerDetails> {
@@ -28,7 +28,7 @@ class VolumeEngine extends FakeEngine {
   }
 }
 
-const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitForService = async () => ({ ok: true, probe: 'fake', elapsedMs: 0, attempts: 1 });
 
 function stack() {

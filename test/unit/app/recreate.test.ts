@@ -10,9 +10,9 @@ import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
 import type { Project } from '../../../src/core/model.js';
 import type { WaitForService } from '../../../src/core/service-wait.js';
 import { project, service } from '../core/fixtures.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
-const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => ({ bindings: [], remaps: [], notices: [] }), pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitForService = async () => ({ ok: true, probe: 'fake', elapsedMs: 0, attempts: 1 });
 
 function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}): UpRequest {
@@ -23,8 +23,8 @@ function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}
 }
 
 /** A postgres image that declares VOLUME /var/lib/postgresql/data, as the official one does. */
-function engineWithPostgres(): FakeEngine {
-  const engine = new FakeEngine();
+function engineWithPostgres(): InMemoryEngine {
+  const engine = new InMemoryEngine();
   engine.images.add('postgres:16');
   engine.imageVolumeDecls.set('postgres:16', ['/var/lib/postgresql/data']);
   return engine;
@@ -32,9 +32,9 @@ function engineWithPostgres(): FakeEngine {
 
 const dbProject = (env: Record<string, string> = {}) => project([service('db', { image: 'postgres:16', environment: env })]);
 
-function dataVolumeOf(engine: FakeEngine, name: string): string | undefined {
+function dataVolumeOf(engine: InMemoryEngine, name: string): string | undefined {
   const c = [...engine.containers.values()].find((x) => x.request.name === name);
-  return c?.mounts.find((m) => m.target === '/var/lib/postgresql/data')?.name;
+  return c?.details.mounts?.find((m) => m.target === '/var/lib/postgresql/data')?.name;
 }
 
 describe('recreate (fake engine)', () => {
@@ -81,7 +81,7 @@ describe('recreate (fake engine)', () => {
     await expect(up(request(changed, []), { engine, ports, waitForService: ready })).rejects.toThrow();
     expect(engine.calls).toEqual(['rename demo-db-1 c1_demo-db-1', 'rename c1_demo-db-1 demo-db-1']);
     const old = engine.containers.get('c1');
-    expect(old).toMatchObject({ status: 'running', request: expect.objectContaining({ name: 'demo-db-1' }) });
+    expect(old).toMatchObject({ details: expect.objectContaining({ status: 'running' }), request: expect.objectContaining({ name: 'demo-db-1' }) });
     expect(dataVolumeOf(engine, 'demo-db-1')).toBe(volume);
   });
 
@@ -113,12 +113,12 @@ describe('recreate (fake engine)', () => {
     };
     await expect(up(request(dbProject({ CHANGED: '1' }), []), { engine, ports, waitForService: ready })).rejects.toThrow();
     engine.stopContainer = stop;
-    expect([...engine.containers.values()].map((c) => [c.request.name, c.status])).toEqual([['c1_demo-db-1', 'running'], ['demo-db-1', 'created']]);
+    expect([...engine.containers.values()].map((c) => [c.request.name, c.details.status])).toEqual([['c1_demo-db-1', 'running'], ['demo-db-1', 'created']]);
 
     const events: StackEvent[] = [];
     await up(request(dbProject({ CHANGED: '1' }), events), { engine, ports, waitForService: ready });
     expect(events).toContainEqual(expect.objectContaining({ type: 'notice', message: 'db: removing c1_demo-db-1, left by an interrupted recreate (its replacement exists; volumes kept)' }));
-    expect([...engine.containers.values()].map((c) => [c.request.name, c.status])).toEqual([['demo-db-1', 'running']]);
+    expect([...engine.containers.values()].map((c) => [c.request.name, c.details.status])).toEqual([['demo-db-1', 'running']]);
     expect(dataVolumeOf(engine, 'demo-db-1')).toBe(volume);
   });
 

@@ -7,17 +7,10 @@ import { formatSnapshotComment } from '../../../src/core/db-snapshots.js';
 import type { ContainerDetails, ContainerRequest } from '../../../src/core/engine.js';
 import { DevstackError } from '../../../src/core/errors.js';
 import type { PostgresAdmin } from '../../../src/core/postgres-admin.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 import { project, service } from '../core/fixtures.js';
 
 type Mount = NonNullable<ContainerDetails['mounts']>[number];
-
-class EngineWithMounts extends FakeEngine {
-  mounts: Mount[] = [];
-  override async inspectContainer(id: string): Promise<ContainerDetails> {
-    return { ...(await super.inspectContainer(id)), mounts: this.mounts };
-  }
-}
 
 class FakeAdmin implements PostgresAdmin {
   readonly calls: string[] = [];
@@ -41,8 +34,7 @@ const db = service('db', { image: 'postgres:16-alpine' });
 const stack = project([db]);
 
 async function setUp(mounts: Mount[]) {
-  const engine = new EngineWithMounts();
-  engine.mounts = mounts;
+  const engine = new InMemoryEngine();
   engine.images.add('postgres:16-alpine');
   const id = await engine.createContainer({
     name: 'demo-db-1',
@@ -51,6 +43,7 @@ async function setUp(mounts: Mount[]) {
     labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.service': 'db' },
   } as unknown as ContainerRequest);
   await engine.startContainer(id);
+  engine.update(engine.mustGet(id), { mounts }); // as the engine reports them: a data volume, a host folder, …
   engine.calls.length = 0;
   const admin = new FakeAdmin();
   const deps = {

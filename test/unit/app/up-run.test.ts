@@ -9,10 +9,10 @@ import type { HostPortPlan, HostPortPlanner } from '../../../src/core/host-port-
 import type { Project } from '../../../src/core/model.js';
 import type { WaitForService, WaitResult } from '../../../src/core/service-wait.js';
 import { dependsOn, project, service } from '../core/fixtures.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const noPorts: HostPortPlan = { bindings: [], remaps: [], notices: [] };
-const ports: HostPortPlanner = { plan: async () => noPorts, pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => {} };
+const ports: HostPortPlanner = { plan: async () => noPorts, pickReplacement: async (b) => b.hostPort, rememberReplacement: async () => [] };
 const ready: WaitResult = { ok: true, probe: 'fake', elapsedMs: 3, attempts: 1 };
 const exited = (code: number): WaitResult => ({ ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: code });
 
@@ -21,7 +21,7 @@ const exited = (code: number): WaitResult => ({ ok: false, probe: 'container run
  * name (ready otherwise).
  */
 async function runFor(p: Project, verdicts: Record<string, WaitResult> = {}) {
-  const engine = new FakeEngine();
+  const engine = new InMemoryEngine();
   for (const s of Object.values(p.services)) engine.images.add(s.image as string);
   const events: StackEvent[] = [];
   const waitForService: WaitForService = async (w) => verdicts[(await engine.inspectContainer(w.containerId)).name] ?? verdicts[w.service.name] ?? ready;

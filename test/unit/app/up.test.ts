@@ -7,7 +7,7 @@ import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
-import { FakeEngine } from '../fakes/fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const noRemaps: HostPortPlanner = {
   plan: async (_e, req) => ({
@@ -16,11 +16,11 @@ const noRemaps: HostPortPlanner = {
     notices: [],
   }),
   pickReplacement: async (b) => b.hostPort + 1,
-  rememberReplacement: async () => {},
+  rememberReplacement: async () => [],
 };
 
 /** An engine whose first start of `service` loses the port race, as dockerd reports it. */
-class PortRaceEngine extends FakeEngine {
+class PortRaceEngine extends InMemoryEngine {
   private lost = false;
   constructor(private readonly service: string) {
     super();
@@ -57,15 +57,15 @@ function request(p: Project, events: StackEvent[], over: Partial<UpRequest> = {}
   };
 }
 
-class FakeEngineWith extends FakeEngine {
+class EngineWithImages extends InMemoryEngine {
   constructor(...images: string[]) {
     super();
     for (const i of images) this.images.add(i);
   }
 }
 
-function engineWithImages(): FakeEngine {
-  const e = new FakeEngine();
+function engineWithImages(): InMemoryEngine {
+  const e = new InMemoryEngine();
   e.images.add('pgvector/pgvector:pg16');
   e.images.add('redis:7-alpine');
   return e;
@@ -92,7 +92,7 @@ describe('up (fake engine)', () => {
   });
 
   it('starts what gates a health wait before what nobody waits on, even when both are due together', async () => {
-    const engine = new FakeEngine();
+    const engine = new InMemoryEngine();
     engine.delayMs = 5;
     for (const image of ['a-cache:latest', 'db:latest', 'web:latest']) engine.images.add(image);
     const p = project([
@@ -107,7 +107,13 @@ describe('up (fake engine)', () => {
 
   it('a port lost in the start race: another is picked, announced and remembered; --strict-ports fails instead', async () => {
     const remembered: string[] = [];
-    const ports: HostPortPlanner = { ...noRemaps, rememberReplacement: async (m, b, port) => void remembered.push(`${m.project} ${b.service} ${b.containerPort} -> ${port}`) };
+    const ports: HostPortPlanner = {
+      ...noRemaps,
+      rememberReplacement: async (m, b, port) => {
+        remembered.push(`${m.project} ${b.service} ${b.containerPort} -> ${port}`);
+        return ['cannot remember the port remaps in /state/demo.json (EACCES); they may change on the next run'];
+      },
+    };
     const engine = new PortRaceEngine('postgres');
     for (const image of ['pgvector/pgvector:pg16', 'redis:7-alpine']) engine.images.add(image);
     const p = project([seedProject().services.postgres as ServiceConfig, seedProject().services.redis as ServiceConfig]);
@@ -115,6 +121,8 @@ describe('up (fake engine)', () => {
     const r = await up(request(p, events), { engine, ports, waitForService: readyAfter(1) });
     expect(events).toContainEqual(expect.objectContaining({ type: 'notice', message: 'postgres 5437 -> 5438 (5437 was taken while starting)' }));
     expect(remembered).toEqual(['demo postgres 5432 -> 5438']);
+    // The memory is a cache: a failure to write it is said, not swallowed.
+    expect(events).toContainEqual({ type: 'notice', level: 'warn', service: 'postgres', message: 'cannot remember the port remaps in /state/demo.json (EACCES); they may change on the next run' });
     expect(r.services.find((s) => s.service === 'postgres')?.action).toBe('create');
 
     const strictEngine = new PortRaceEngine('postgres');
@@ -126,14 +134,14 @@ describe('up (fake engine)', () => {
 
   it('a one-shot nobody waits on that exits 0 has done its job; with a restart policy, or exiting 1, it fails', async () => {
     const exited = (code: number) => ({ ok: false as const, probe: 'container running', elapsedMs: 5, reason: 'exited' as const, exitCode: code });
-    const engine = new FakeEngine();
+    const engine = new InMemoryEngine();
     engine.images.add('seed:latest');
     const r = await up(request(project([service('seed')]), []), { engine, ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) });
     expect(r.services[0]).toMatchObject({ service: 'seed', probe: 'exited 0 (one-shot)' });
 
     const always = project([service('seed', { restart: 'always' })]);
-    await expect(up(request(always, []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) })).rejects.toThrow(/^seed exited with code 0/);
-    await expect(up(request(project([service('seed')]), []), { engine: new FakeEngineWith('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(1) }) })).rejects.toThrow(/^seed exited with code 1/);
+    await expect(up(request(always, []), { engine: new EngineWithImages('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(0) }) })).rejects.toThrow(/^seed exited with code 0/);
+    await expect(up(request(project([service('seed')]), []), { engine: new EngineWithImages('seed:latest'), ports: noRemaps, waitForService: readyAfter(1, { seed: exited(1) }) })).rejects.toThrow(/^seed exited with code 1/);
   });
 
   it('recreates only the changed service', async () => {
@@ -223,6 +231,7 @@ describe('up: the final readiness pass', () => {
     const wait: WaitForService = async (req) => {
       if (req.service.name !== 'migrate') return { ok: true, probe: 'fake', elapsedMs: 1, attempts: 1 };
       asked += 1;
+      if (asked === 1) engine.scripted(req.containerId).exit(1);
       return asked === 1 ? { ok: true, probe: 'container running', elapsedMs: 1, attempts: 1 } : { ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: 1 };
     };
     const err = (await up(request(p, []), { engine, ports: noRemaps, waitForService: wait }).catch((e: unknown) => e)) as DevstackError;

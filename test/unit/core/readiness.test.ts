@@ -7,7 +7,7 @@ import {
   imageRepositoryBasename,
   postgresSettingsFromEnv,
 } from '../../../src/core/readiness.js';
-import { service } from '../probes/fake-engine.js';
+import { service } from '../probes/probe-service.js';
 
 const withHealthcheck: Partial<ServiceConfig> = { healthcheck: { test: ['CMD', 'true'], disable: false } };
 

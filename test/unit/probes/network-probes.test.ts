@@ -6,7 +6,7 @@ import { createHttpProbe } from '../../../src/engine/probes/http.js';
 import { describePostgresError } from '../../../src/engine/probes/postgres.js';
 import { connectableHostAddress, resolveProbeEndpoint } from '../../../src/engine/probes/probe-endpoint.js';
 import { createTcpProbe } from '../../../src/engine/probes/tcp.js';
-import { FakeEngine } from './fake-engine.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -50,7 +50,7 @@ describe('http probe', () => {
 
 describe('probe endpoint', () => {
   it('prefers the published host port, wildcard → loopback', () => {
-    const { details } = new FakeEngine({
+    const { details } = InMemoryEngine.withContainer({
       ports: [
         { containerPort: 5432, protocol: 'tcp', hostIp: '::', hostPort: 49001 },
         { containerPort: 5432, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49001 },
@@ -59,7 +59,7 @@ describe('probe endpoint', () => {
     expect(resolveProbeEndpoint(details, 5432, 'demo')).toEqual({ host: '127.0.0.1', port: 49001 });
   });
   it('falls back to the container IP on the project network', () => {
-    const { details } = new FakeEngine({
+    const { details } = InMemoryEngine.withContainer({
       networks: { bridge: { ipAddress: '172.17.0.2', aliases: [] }, demo_default: { ipAddress: '172.20.0.3', aliases: [] } },
     });
     expect(resolveProbeEndpoint(details, 6379, 'demo')).toEqual({ host: '172.20.0.3', port: 6379 });

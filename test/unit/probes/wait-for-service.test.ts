@@ -11,17 +11,18 @@ import {
   type WaitRequest,
 } from '../../../src/engine/probes/wait-for-service.js';
 import { ContainerWatch } from '../../../src/engine/probes/container-watch.js';
-import { FakeEngine, service } from './fake-engine.js';
+import { InMemoryEngine, type ScriptedContainer } from '../fakes/in-memory-engine.js';
+import { service } from './probe-service.js';
 import { ManualClock } from './manual-clock.js';
 
 const controllers: AbortController[] = [];
 afterEach(() => controllers.splice(0).forEach((c) => c.abort()));
 
-function request(fake: FakeEngine, overrides: Partial<WaitRequest>): WaitRequest {
+function request(fake: ScriptedContainer, overrides: Partial<WaitRequest>): WaitRequest {
   const controller = new AbortController();
   controllers.push(controller);
   return {
-    engine: fake.asEngine(),
+    engine: fake.engine,
     project: 'demo',
     service: service({ image: 'app:dev' }),
     containerId: fake.details.id,
@@ -73,18 +74,18 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('service_started is ready as soon as the container runs', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     const result = await wait(clock, request(fake, { condition: 'service_started' }));
     expect(result).toMatchObject({ ok: true, probe: 'container running', attempts: 1, elapsedMs: 0 });
   });
 
   it('"running" standing in for healthy asks the container to stay up 100 ms; one that exits at once fails', async () => {
     const clock = new ManualClock();
-    const up = new FakeEngine({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
+    const up = InMemoryEngine.withContainer({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
     const ok = await wait(clock, request(up, { service: service({ image: 'app' }) }));
     expect(ok).toMatchObject({ ok: true, probe: 'container running', elapsedMs: 100 });
 
-    const crashing = new FakeEngine({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
+    const crashing = InMemoryEngine.withContainer({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
     clock.after(20, () => crashing.exit(1));
     const failed = await wait(clock, request(crashing, { service: service({ image: 'app' }) }));
     // The `die` event ends the pause: the verdict comes at the exit, not at the next tick.
@@ -93,7 +94,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('fails with the exit code when the container exits while waiting, at that moment, not at the limit', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     const svc = service({ image: 'app', devstack: { ready: { kind: 'log', pattern: 'listening' } } });
     clock.after(300, () => fake.exit(3));
     const result = await wait(clock, request(fake, { service: svc, timeoutMs: 20_000 }));
@@ -102,14 +103,14 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('notices an exit that happened before the wait began (inspect at start)', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ status: 'exited', exitCode: 137 }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ status: 'exited', exitCode: 137 }, () => clock.now());
     const result = await wait(clock, request(fake, { service: service({ image: 'postgres' }) }));
     expect(result).toMatchObject({ ok: false, reason: 'exited', exitCode: 137, elapsedMs: 0 });
   });
 
   it('times out at the limit with the last probe error', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ health: 'starting' }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ health: 'starting' }, () => clock.now());
     const svc = service({ image: 'app', healthcheck: { test: ['CMD', 'false'], disable: false } });
     const result = await wait(clock, request(fake, { service: svc, timeoutMs: 500 }));
     expect(result).toMatchObject({ ok: false, reason: 'timeout', probe: 'engine healthcheck', elapsedMs: 500, lastError: 'healthcheck has not passed yet' });
@@ -117,7 +118,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('an attempt that never answers is cut at its 2 s limit, and the wait goes on', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     let attempts = 0;
     const hanging: WaitDeps['createProbe'] = () => ({
       probe: { description: 'scripted', attempt: () => (++attempts === 1 ? new Promise(() => {}) : Promise.resolve({ ready: true })) },
@@ -129,7 +130,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('stops when aborted', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ health: 'starting' }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ health: 'starting' }, () => clock.now());
     const req = request(fake, { service: service({ image: 'app', healthcheck: { test: ['CMD', 'false'], disable: false } }) });
     clock.after(200, () => controllers[controllers.length - 1]!.abort());
     const result = await wait(clock, req);
@@ -138,19 +139,19 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('follows health_status events without polling inspect', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ health: 'starting' }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ health: 'starting' }, () => clock.now());
     const svc = service({ image: 'app', healthcheck: { test: ['CMD', 'true'], disable: false } });
     clock.after(1500, () => fake.emit({ action: 'health_status: healthy' }));
     const result = await wait(clock, request(fake, { service: svc }));
     expect(result).toMatchObject({ ok: true, probe: 'engine healthcheck', elapsedMs: 1500 });
     // One inspect to open the watch, one to build the probe; none while waiting.
-    expect(fake.inspectCount).toBe(2);
-    expect(fake.eventSubscriptions).toBe(1);
+    expect(fake.engine.inspectCount).toBe(2);
+    expect(fake.engine.eventSubscriptions).toBe(1);
   });
 
   it('reports unhealthy with the health log', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ health: 'starting' }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ health: 'starting' }, () => clock.now());
     const svc = service({ image: 'app', healthcheck: { test: ['CMD', 'false'], disable: false } });
     clock.after(200, () => {
       fake.details = { ...fake.details, health: 'unhealthy', healthLog: [{ exitCode: 1, output: 'boom\n', at: '' }] };
@@ -162,7 +163,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('a log pattern becomes ready when the line appears', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     const svc = service({ image: 'app', devstack: { ready: { kind: 'log', pattern: 'listening on \\d+' } } });
     fake.log('booting');
     clock.after(300, () => fake.log('listening on 3000'));
@@ -172,10 +173,10 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('service_completed_successfully: exit 0 is success, exit 2 is failed with the code', async () => {
     const clock = new ManualClock();
-    const ok = new FakeEngine({}, () => clock.now());
+    const ok = InMemoryEngine.withContainer({}, () => clock.now());
     clock.after(200, () => ok.exit(0));
     expect(await wait(clock, request(ok, { condition: 'service_completed_successfully' }))).toMatchObject({ ok: true, probe: 'exit 0', elapsedMs: 200 });
-    const bad = new FakeEngine({}, () => clock.now());
+    const bad = InMemoryEngine.withContainer({}, () => clock.now());
     clock.after(200, () => bad.exit(2));
     expect(await wait(clock, request(bad, { condition: 'service_completed_successfully' }))).toMatchObject({
       ok: false,
@@ -186,7 +187,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 
   it('a healthcheck wait on a container without one fails with a reason, not a timeout', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ health: 'none' }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ health: 'none' }, () => clock.now());
     const svc = service({ image: 'app', healthcheck: { intervalMs: 1000, disable: false } });
     const result = await wait(clock, request(fake, { service: svc }));
     expect(result).toMatchObject({ ok: false, reason: 'failed', elapsedMs: 0 });
@@ -197,7 +198,7 @@ describe('waitForService with a fake engine, on a manual clock (virtual time: no
 describe('restarts by the engine are not readiness', () => {
   const wait = (clock: ManualClock, req: WaitRequest) => clock.run(waitForService(req, { clock }));
   const looping = (clock: ManualClock, restart: string) => {
-    const fake = new FakeEngine({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
     // Docker's backoff: 100 ms, 200 ms, 400 ms… between an exit and the next start; the process dies after 30 ms.
     let at = 30;
     for (let restart = 0; restart < 6; restart++) {
@@ -219,14 +220,14 @@ describe('restarts by the engine are not readiness', () => {
 
   it('a container found restarting with 3 restarts behind it is a crash loop at once', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ status: 'restarting', restartCount: 3, exitCode: 2 }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ status: 'restarting', restartCount: 3, exitCode: 2 }, () => clock.now());
     const result = await wait(clock, request(fake, { service: service({ image: 'app', restart: 'always' }) }));
     expect(result).toMatchObject({ ok: false, reason: 'restarting', restarts: 3, exitCode: 2, elapsedMs: 0 });
   });
 
   it('one crash while a dependency comes up is tolerated, but it must then stay up 1 s, not 100 ms', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
     clock.after(30, () => fake.crashAndRestart(1));
     clock.after(130, () => fake.start());
     const result = await wait(clock, request(fake, { service: service({ image: 'app', restart: 'on-failure' }) }));
@@ -237,7 +238,7 @@ describe('restarts by the engine are not readiness', () => {
 
   it('without a restart policy, an exit is final', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
+    const fake = InMemoryEngine.withContainer({ startedAt: new Date(clock.now()).toISOString() }, () => clock.now());
     clock.after(30, () => fake.exit(1));
     expect(await wait(clock, request(fake, { service: service({ image: 'app' }) }))).toMatchObject({ ok: false, reason: 'exited', exitCode: 1 });
   });
@@ -261,11 +262,11 @@ describe('answers that waiting will not change', () => {
     return { probe: { description: 'postgres (scripted)', attempt: async () => answers[Math.min(next++, answers.length - 1)] as ProbeOutcome } };
   };
   const refused: ProbeOutcome = { ready: false, reason: 'password authentication failed (SQLSTATE 28P01)', rejected: { hint: 'reset-db --from-scratch' } };
-  const req = (fake: FakeEngine) => request(fake, { service: service({ image: 'postgres:16' }), timeoutMs: 300_000 });
+  const req = (fake: ScriptedContainer) => request(fake, { service: service({ image: 'postgres:16' }), timeoutMs: 300_000 });
 
   it('a rejection given on every attempt for 2 s ends the wait then, with its hint, not at the limit', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     const result = await clock.run(waitForService(req(fake), { clock, createProbe: scripted([refused]) }));
     expect(result).toMatchObject({ ok: false, reason: 'rejected', lastError: refused.ready ? '' : refused.reason, hint: 'reset-db --from-scratch' });
     expect(result.elapsedMs).toBeGreaterThanOrEqual(REJECTION_SETTLE_MS);
@@ -274,7 +275,7 @@ describe('answers that waiting will not change', () => {
 
   it('a rejection that gives way (a server still setting itself up) does not end the wait', async () => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
     const answers = [refused, refused, refused, { ready: false, reason: 'connection refused' } as ProbeOutcome, ...Array<ProbeOutcome>(10).fill(refused), READY];
     const result = await clock.run(waitForService(req(fake), { clock, createProbe: scripted(answers) }));
     expect(result).toMatchObject({ ok: true, probe: 'postgres (scripted)', attempts: answers.length });
@@ -284,8 +285,8 @@ describe('answers that waiting will not change', () => {
 describe('ContainerWatch.wakeOnOutput (manual clock)', () => {
   const pauseWithLineAt50ms = async (wake: boolean, pauseMs: number): Promise<number> => {
     const clock = new ManualClock();
-    const fake = new FakeEngine({}, () => clock.now());
-    const watch = await clock.run(ContainerWatch.open(fake.asEngine(), 'demo', 'c0ffee', new AbortController().signal, clock));
+    const fake = InMemoryEngine.withContainer({}, () => clock.now());
+    const watch = await clock.run(ContainerWatch.open(fake.engine, 'demo', 'c0ffee', new AbortController().signal, clock));
     try {
       if (wake) watch.wakeOnOutput();
       clock.after(50, () => fake.log('listening on 5432'));

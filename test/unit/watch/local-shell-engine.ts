@@ -2,10 +2,14 @@
 // real helper script runs in a real sh), putArchive and exec record what they were asked.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { Engine, ExecResult, ExecStream } from '../../../src/core/engine.js';
+import type { ExecPort, ExecResult, ExecStream } from '../../../src/core/engine.js';
+import type { MaybeExecStream } from '../../../src/engine/watch/sync-channel.js';
+
+/** The part of the exec role the sync path uses; `streams: false` leaves out the exec stream. */
+export type SyncEngine = Pick<ExecPort, 'exec' | 'putArchive'> & MaybeExecStream;
 
 export interface LocalShellEngine {
-  engine: Engine;
+  engine: SyncEngine;
   opened: string[][];
   archives: Buffer[];
   execs: string[][];
@@ -14,8 +18,8 @@ export interface LocalShellEngine {
 }
 
 export function localShellEngine(opts: { streams?: boolean; wrap?: (cmd: string[]) => string[] } = {}): LocalShellEngine {
-  const out: LocalShellEngine = { engine: undefined as unknown as Engine, opened: [], archives: [], execs: [], processes: [] };
-  const engine: Partial<Engine> = {
+  const out: Omit<LocalShellEngine, 'engine'> = { opened: [], archives: [], execs: [], processes: [] };
+  const engine: SyncEngine = {
     putArchive: async (_id: string, _dest: string, tar: Readable) => {
       const chunks: Buffer[] = [];
       for await (const c of tar) chunks.push(c as Buffer);
@@ -37,6 +41,5 @@ export function localShellEngine(opts: { streams?: boolean; wrap?: (cmd: string[
       return { stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, ended, close: () => void child.stdin.end() };
     };
   }
-  out.engine = engine as Engine;
-  return out;
+  return { ...out, engine };
 }

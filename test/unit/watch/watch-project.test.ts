@@ -1,12 +1,12 @@
-// watchProject with a fake FileWatchPort: no files, no engine; batches are handed in by the test.
+// watchProject with a fake FileWatchPort: no files, an engine nothing is asked of; batches are handed in by the test.
 import { describe, expect, it } from 'vitest';
 import { watchProject, type WatchRequest } from '../../../src/app/watch.js';
-import type { Engine } from '../../../src/core/engine.js';
 import { ComposeError } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import type { FileChangeBatch, FileWatchPort, RuleSyncHandle } from '../../../src/core/file-watch.js';
 import type { Project } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
+import { InMemoryEngine } from '../fakes/in-memory-engine.js';
 
 class FakeFiles implements FileWatchPort {
   onBatch: ((batch: FileChangeBatch) => void) | undefined;
@@ -65,7 +65,7 @@ function startWatching(over: Partial<WatchRequest> = {}) {
   const events: StackEvent[] = [];
   const stop = new AbortController();
   const running = watchProject({
-    engine: {} as Engine,
+    engine: new InMemoryEngine(),
     files,
     project: watched('one'),
     services: [],
