@@ -19,6 +19,7 @@ export default class Up extends DevstackCommand {
     detach: Flags.boolean({ char: 'd', description: 'Accepted for compose compatibility (up always returns once ready).', default: false }),
     watch: Flags.boolean({ char: 'w', description: 'Stay in the foreground: stream logs and apply develop.watch rules (Ctrl-C stops watching; the stack keeps running).', default: false }),
     down: Flags.boolean({ description: 'With --watch: remove the stack (not its volumes) when watching stops.', default: false, dependsOn: ['watch'] }),
+    scale: Flags.string({ description: 'SERVICE=N: run N containers of the service (over scale/deploy.replicas); repeatable.', multiple: true, default: [] }),
   };
 
   protected async execute(): Promise<void> {
@@ -28,8 +29,9 @@ export default class Up extends DevstackCommand {
     const ports = settledLater(hostPortPlanner());
     const waiter = settledLater(readinessWaiter());
     // The compose files and the engine connection are independent: read one while the other answers.
-    const [project, engine] = await bothOrFirstError(loadProjectFromFlags(flags), openDockerEngine(this.interrupt.signal));
+    const [loaded, engine] = await bothOrFirstError(loadProjectFromFlags(flags), openDockerEngine(this.interrupt.signal));
     const { up } = await useCase;
+    const project = (await import('../src/app/scale-overrides.js')).applyScaleOverrides(loaded, flags.scale);
     const services = argv.map(String);
     const startedAt = Date.now();
     const progress = await this.progress(flags.json, { services: services.length ? services : Object.keys(project.services) });
@@ -67,7 +69,7 @@ export default class Up extends DevstackCommand {
     const { runWatchSession } = await import('../src/cli/watch-session.js');
     await runWatchSession({
       project, engine, flags, services, upServices: services, strictPorts: flags['strict-ports'], waitTimeoutMs: flags['wait-timeout'] * 1000,
-      logsSince: startedAt / 1000, downAfter: flags.down, signal: this.interrupt.signal,
+      logsSince: startedAt / 1000, downAfter: flags.down, scale: flags.scale, signal: this.interrupt.signal,
     });
   }
 }

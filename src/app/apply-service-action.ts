@@ -34,6 +34,14 @@ export interface ApplyRequest {
   location?: SourceLocation;
   /** Called with the id of every container this run created (Ctrl-C stops them). */
   onCreated: (id: string) => void;
+  /** `web-2`: which replica, for the progress lines of a service that runs several containers. */
+  replicaLabel?: string;
+}
+
+/** The progress detail of a step: the replica (when the service runs several) and the reason, if any. */
+function stepDetail(req: ApplyRequest, reason?: string): { detail?: string } {
+  const detail = [req.replicaLabel, reason].filter(Boolean).join(', ');
+  return detail ? { detail } : {};
 }
 
 /** A service's container made ready to start: created (or kept), not started yet. */
@@ -54,7 +62,7 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
       await restoreParkedName(req, action.container);
       return {
         start: async () => {
-          onEvent({ type: 'service', service, phase: 'unchanged' });
+          onEvent({ type: 'service', service, phase: 'unchanged', ...stepDetail(req) });
           return action.container.id;
         },
       };
@@ -62,16 +70,16 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
       await restoreParkedName(req, action.container);
       return {
         start: async () => {
-          onEvent({ type: 'service', service, phase: 'start' });
+          onEvent({ type: 'service', service, phase: 'start', ...stepDetail(req) });
           await engine.startContainer(action.container.id);
           return action.container.id;
         },
       };
     case 'create':
-      onEvent({ type: 'service', service, phase: 'create' });
+      onEvent({ type: 'service', service, phase: 'create', ...stepDetail(req) });
       return createdContainer(req, req.spec.request);
     case 'recreate':
-      onEvent({ type: 'service', service, phase: 'recreate', detail: action.reason });
+      onEvent({ type: 'service', service, phase: 'recreate', ...stepDetail(req, action.reason) });
       return recreated(req, action.container);
   }
 }
@@ -144,7 +152,7 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
   /** Ports picked in the race, remembered once the start succeeds. */
   const replaced: { binding: PlannedBinding; hostPort: number }[] = [];
   for (let attempt = 0; ; attempt++) {
-    onEvent({ type: 'service', service: req.action.service, phase: 'start' });
+    onEvent({ type: 'service', service: req.action.service, phase: 'start', ...stepDetail(req) });
     try {
       await engine.startContainer(id);
       for (const r of replaced) {

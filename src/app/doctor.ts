@@ -171,8 +171,13 @@ async function checkPorts(req: DoctorRequest, deps: DoctorDeps, project: Project
       stateDir: req.stateDir,
       signal: req.signal,
     });
-    const declared = plan.bindings.filter((b) => b.declaredHostPort !== undefined);
+    const declared = plan.bindings.filter((b) => b.declaredHostPort !== undefined && (b.replica ?? 1) === 1);
     for (const r of plan.remaps) {
+      if (r.replica !== undefined && r.replica > 1 && r.holder.startsWith('taken by replica ')) {
+        // A scaled service's fixed port: replica 1 has it, the others get their own (see README, Replicas).
+        findings.push({ area: 'ports', status: 'info', message: `${r.service}-${r.replica}: port ${r.declared} goes to replica ${r.service}-1; \`devstack up\` will publish it on ${r.effective}` });
+        continue;
+      }
       findings.push({
         area: 'ports',
         status: 'warn',
@@ -180,7 +185,7 @@ async function checkPorts(req: DoctorRequest, deps: DoctorDeps, project: Project
         hint: `Free ${r.declared} to keep the declared port; \`devstack ports\` and \`devstack env\` show where services listen.`,
       });
     }
-    if (plan.remaps.length === 0) {
+    if (plan.remaps.every((r) => r.holder.startsWith('taken by replica '))) {
       findings.push({ area: 'ports', status: 'ok', message: declared.length === 0 ? 'no host ports are declared' : `the ${declared.length} declared host ports are free` });
     }
   } catch (err) {

@@ -54,15 +54,19 @@ export async function down(req: DownRequest, deps: { engine: ContainerPort & Net
     concurrency: 4,
     signal: req.signal,
     visit: async (service) => {
-      for (const c of byService.get(service) ?? []) {
-        onEvent({ type: 'service', service, phase: 'stop' });
-        if (c.status === 'running' || c.status === 'restarting' || c.status === 'paused') await engine.stopContainer(c.id, req.stopTimeoutS);
-        onEvent({ type: 'service', service, phase: 'remove' });
-        if (req.removeVolumes) await removeWithAnonymousVolumes(engine, c.id, onEvent);
-        else await engine.removeContainer(c.id, { force: true, removeVolumes: false });
-        onEvent({ type: 'resource', kind: 'container', name: c.name, action: 'remove' });
-        removed.push(c.name);
-      }
+      // The replicas of a scaled service stop together (as compose stops them), not one stop timeout after another.
+      const gone = await Promise.all(
+        (byService.get(service) ?? []).map(async (c) => {
+          onEvent({ type: 'service', service, phase: 'stop' });
+          if (c.status === 'running' || c.status === 'restarting' || c.status === 'paused') await engine.stopContainer(c.id, req.stopTimeoutS);
+          onEvent({ type: 'service', service, phase: 'remove' });
+          if (req.removeVolumes) await removeWithAnonymousVolumes(engine, c.id, onEvent);
+          else await engine.removeContainer(c.id, { force: true, removeVolumes: false });
+          onEvent({ type: 'resource', kind: 'container', name: c.name, action: 'remove' });
+          return c.name;
+        }),
+      );
+      removed.push(...gone);
     },
   });
   const failed = outcomes.find((o) => o.status === 'failed');

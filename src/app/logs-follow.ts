@@ -43,10 +43,14 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
     if (!stop.signal.aborted) channel.fail(err);
     stop.abort();
   };
+  // A service with several containers at the start, or a container numbered above 1 later, names the replica.
+  let scaled = new Set<string>();
   const follow = (container: { id: string; labels: Record<string, string> }, fromStart: boolean): void => {
     if (followed.has(container.id) || !isChosen(container.labels, req)) return;
     followed.add(container.id);
-    const target = { id: container.id, service: container.labels[LABEL.service]! };
+    const service = container.labels[LABEL.service]!;
+    const number = Number(container.labels[LABEL.containerNumber] ?? '1');
+    const target = { id: container.id, service, ...(scaled.has(service) || number > 1 ? { replica: number } : {}) };
     const task = followContainer(req, target, fromStart, channel, wakers, stop.signal).catch(fail);
     running.add(task);
     void task.finally(() => {
@@ -59,7 +63,9 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
   void relistPeriodically(req, stop.signal, (c) => follow(c, true)).catch(fail);
   stop.signal.addEventListener('abort', () => channel.close(), { once: true });
   try {
-    for (const c of await req.engine.listProjectContainers(req.project)) follow(c, false);
+    const initial = await req.engine.listProjectContainers(req.project);
+    scaled = servicesWithReplicas(initial.filter((c) => isChosen(c.labels, req)));
+    for (const c of initial) follow(c, false);
     yield* channel;
   } finally {
     req.signal.removeEventListener('abort', onAbort);
@@ -67,6 +73,18 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
     for (const wake of wakers.values()) wake();
     await Promise.allSettled([...running]);
   }
+}
+
+/** Services with more than one container among these: their lines name the replica. */
+export function servicesWithReplicas(containers: ContainerInfo[]): Set<string> {
+  const seen = new Set<string>();
+  const several = new Set<string>();
+  for (const c of containers) {
+    const service = c.labels[LABEL.service] ?? '';
+    if (seen.has(service)) several.add(service);
+    seen.add(service);
+  }
+  return several;
 }
 
 function isChosen(labels: Record<string, string>, req: FollowRequest): boolean {
@@ -81,7 +99,7 @@ function isChosen(labels: Record<string, string>, req: FollowRequest): boolean {
 
 async function followContainer(
   req: FollowRequest,
-  target: { id: string; service: string },
+  target: { id: string; service: string; replica?: number },
   fromStart: boolean,
   channel: BoundedChannel<ServiceLogLine>,
   wakers: Map<string, () => void>,
@@ -116,7 +134,7 @@ async function followContainer(
       for await (const rec of records) {
         if (rec.time !== undefined && last !== undefined && compareLogTimes(rec.time, last) <= 0) continue;
         if (rec.time !== undefined) last = rec.time;
-        await channel.push(toLine(target.service, name, rec));
+        await channel.push(toLine(target, name, rec));
       }
     } catch (err) {
       if (signal.aborted || (err instanceof DevstackError && err.kind === 'not-found')) return;
@@ -138,8 +156,9 @@ async function followContainer(
   }
 }
 
-function toLine(service: string, container: string, rec: LogRecord): ServiceLogLine {
-  return { service, container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
+function toLine(target: { service: string; replica?: number }, container: string, rec: LogRecord): ServiceLogLine {
+  const replica = target.replica !== undefined ? { replica: target.replica } : {};
+  return { service: target.service, ...replica, container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
 }
 
 async function inspectOrGone(engine: ContainerQueryPort, id: string) {

@@ -3,8 +3,9 @@
 // with it, they are merged as they come and following survives restarts and recreates.
 import type { ContainerInfo, ContainerQueryPort, EventsLogsPort, LogOptions, LogRecord } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
+import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
-import { followProjectLogs } from './logs-follow.js';
+import { followProjectLogs, servicesWithReplicas } from './logs-follow.js';
 import { compareLogTimes, parseLogTime } from './logs-time.js';
 
 export interface LogsRequest {
@@ -31,6 +32,8 @@ export interface LogsRequest {
 
 export interface ServiceLogLine {
   service: string;
+  /** The container's number when its service has several (`web-2 |`, as compose prefixes replicas). */
+  replica?: number;
   /** Container name. */
   container: string;
   stream: 'stdout' | 'stderr';
@@ -67,8 +70,10 @@ export async function* streamProjectLogs(req: LogsRequest, deps: { engine: Conta
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
   };
+  const scaled = servicesWithReplicas(containers);
   const sources = containers.map((c) => ({
     service: c.labels[LABEL.service]!,
+    ...(scaled.has(c.labels[LABEL.service]!) ? { replica: containerNumber(c) } : {}),
     container: c.name,
     records: engine.logs(c.id, opts, req.signal),
   }));
@@ -120,6 +125,7 @@ export function serviceContainers(containers: ContainerInfo[], chosen: ReadonlyS
 
 interface LogSource {
   service: string;
+  replica?: number;
   container: string;
   records: AsyncIterable<LogRecord>;
 }
@@ -145,7 +151,7 @@ export async function* interleaveByTime(sources: LogSource[], signal: AbortSigna
       if (pick === -1) return;
       const rec = heads[pick]!.value as LogRecord;
       const source = sources[pick]!;
-      yield { service: source.service, container: source.container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
+      yield { service: source.service, ...(source.replica !== undefined ? { replica: source.replica } : {}), container: source.container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
       heads[pick] = await iterators[pick]!.next();
     }
   } finally {

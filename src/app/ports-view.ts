@@ -2,6 +2,7 @@
 // it is reachable on (the effective one: remapped ports included), read from the engine, not from the plan.
 import type { ContainerQueryPort, EngineReachPort, PublishedPort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
+import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
 import { publishedFromHere } from '../core/remote-addresses.js';
 
@@ -17,6 +18,8 @@ export interface PortRow {
 export interface RunningService {
   service: string;
   container: string;
+  /** Its container number: replicas of a scaled service come in order, replica 1 first. */
+  number: number;
   published: PublishedPort[];
 }
 
@@ -34,10 +37,11 @@ export async function runningServices(projectName: string, engine: ContainerQuer
     containers.map(async (c) => ({
       service: c.labels[LABEL.service] ?? '',
       container: c.name,
+      number: containerNumber(c),
       published: (await engine.inspectContainer(c.id)).ports.map((p) => publishedFromHere(engine.location, p)),
     })),
   );
-  return running.sort((a, b) => a.service.localeCompare(b.service) || a.container.localeCompare(b.container));
+  return running.sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.container.localeCompare(b.container));
 }
 
 export async function portsView(req: { projectName: string }, deps: { engine: ContainerQueryPort & EngineReachPort }): Promise<PortRow[]> {

@@ -1,5 +1,6 @@
 // `devstack ps`: the project's containers with state, health and published ports.
 import type { ContainerQueryPort, HealthStatus } from '../core/engine.js';
+import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
 
 export interface PsRow {
@@ -15,6 +16,7 @@ export async function ps(req: { projectName: string }, deps: { engine: Container
   const { projectName } = req;
   const { engine } = deps;
   const containers = await engine.listProjectContainers(projectName);
+  const numbers = new Map(containers.map((c) => [c.name, containerNumber(c)]));
   const rows = await Promise.all(
     containers
       .filter((c) => c.labels[LABEL.project] === projectName && c.labels[LABEL.oneoff] !== 'True')
@@ -32,5 +34,7 @@ export async function ps(req: { projectName: string }, deps: { engine: Container
         };
       }),
   );
-  return rows.sort((a, b) => a.service.localeCompare(b.service) || a.container.localeCompare(b.container));
+  // Replicas in number order (web-2 before web-10).
+  const number = (row: PsRow) => numbers.get(row.container) ?? 0;
+  return rows.sort((a, b) => a.service.localeCompare(b.service) || number(a) - number(b) || a.container.localeCompare(b.container));
 }

@@ -1,4 +1,5 @@
-// One wait per (service, condition) for the whole `up`: a dependency several services wait on is probed once.
+// One wait per (container, condition) for the whole `up`: a dependency several services wait on is probed once,
+// and each replica of a scaled service is probed on its own.
 // The final "is everything ready" answer re-checks: a service seen ready earlier may have died or restarted since.
 import type { ContainerDetails } from '../core/engine.js';
 import { isDevstackError } from '../core/errors.js';
@@ -10,6 +11,8 @@ export class ReadinessWaits {
   private readonly waits = new Map<string, Promise<WaitResult>>();
   /** When each wait began (epoch ms): a container started after that is not the one the wait saw. */
   private readonly began = new Map<string, number>();
+  /** `service/condition` pairs whose wait was announced (once per service, whatever its replicas). */
+  private readonly announced = new Set<string>();
 
   constructor(
     private readonly opts: {
@@ -25,12 +28,13 @@ export class ReadinessWaits {
   ) {}
 
   waitFor(name: string, containerId: string, condition: WaitCondition, opts: { fresh?: boolean } = {}): Promise<WaitResult> {
-    const key = `${name}/${condition}`;
+    const key = `${name}/${containerId}/${condition}`;
     let pending = opts.fresh ? undefined : this.waits.get(key);
     if (!pending) {
       const { engine, project, onEvent } = this.opts;
       const service = project.services[name] as ServiceConfig;
-      if (condition !== 'service_started' && !this.waits.has(key)) onEvent({ type: 'service', service: name, phase: 'wait' });
+      if (condition !== 'service_started' && !this.announced.has(`${name}/${condition}`)) onEvent({ type: 'service', service: name, phase: 'wait' });
+      this.announced.add(`${name}/${condition}`);
       pending = this.opts.waitForService({
         engine,
         project: project.name,
@@ -54,7 +58,7 @@ export class ReadinessWaits {
   async confirm(name: string, containerId: string, condition: WaitCondition): Promise<WaitResult> {
     const earlier = await this.waitFor(name, containerId, condition);
     if (!earlier.ok) return earlier;
-    const began = this.began.get(`${name}/${condition}`) ?? 0;
+    const began = this.began.get(`${name}/${containerId}/${condition}`) ?? 0;
     const now = await this.opts.engine.inspectContainer(containerId).catch((error: unknown) => {
       // The engine gone is the answer to report (exit 4), not a reason to ask the service again.
       if (isDevstackError(error) && error.kind === 'engine-unreachable') throw error;

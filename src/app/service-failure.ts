@@ -10,6 +10,8 @@ const LOG_TAIL_LINES = 30;
 export interface FailureContext {
   engine: ContainerQueryPort & EventsLogsPort;
   service: string;
+  /** `web-2`: the replica of a scaled service that failed (named in the report; `devstack logs` takes the service). */
+  replica?: string;
   containerId?: string;
   /** Services that cannot start because of this one. */
   waiting: string[];
@@ -62,9 +64,10 @@ function waitFailureMessage(service: string, r: Extract<WaitResult, { ok: false 
 }
 
 export async function serviceFailure(ctx: FailureContext, cause: WaitResult | unknown): Promise<DevstackError> {
+  const who = ctx.replica ?? ctx.service;
   // The engine stopped answering: that is the failure (exit 4), not the service, and its logs cannot be read.
   if (isDevstackError(cause) && cause.kind === 'engine-unreachable') {
-    return new DevstackError('engine-unreachable', `lost the Docker Engine while bringing up ${ctx.service}: ${cause.message}`, {
+    return new DevstackError('engine-unreachable', `lost the Docker Engine while bringing up ${who}: ${cause.message}`, {
       details: cause.details,
       hint: 'Check that the engine runs (docker info) and run devstack up again; the containers started so far are kept.',
       cause,
@@ -75,21 +78,21 @@ export async function serviceFailure(ctx: FailureContext, cause: WaitResult | un
   let hint: string | undefined;
   if (isWaitFailure(cause)) {
     // Its hint is written once the log lines are known.
-    message = waitFailureMessage(ctx.service, cause);
+    message = waitFailureMessage(who, cause);
     if (cause.lastError && cause.reason !== 'rejected') details.push(`last probe error: ${maskText(cause.lastError)}`);
     if (cause.healthLog && cause.healthLog.length > 0) {
       details.push('health log:', ...cause.healthLog.map((l) => `  ${maskText(l)}`));
     }
   } else if (isDevstackError(cause)) {
-    message = `${ctx.service}: ${cause.message}`;
+    message = `${who}: ${cause.message}`;
     details.push(...cause.details);
     hint = cause.hint;
   } else {
-    message = `${ctx.service}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    message = `${who}: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
   if (ctx.waiting.length > 0) details.push(`not started because they depend on it: ${ctx.waiting.sort().join(', ')}`);
   const logs = ctx.containerId ? await maskedLastLogLines(ctx.engine, ctx.containerId) : [];
-  if (logs.length > 0) details.push(`last ${logs.length} log lines of ${ctx.service}:`, ...logs.map((l) => `  | ${l}`));
+  if (logs.length > 0) details.push(`last ${logs.length} log lines of ${who}:`, ...logs.map((l) => `  | ${l}`));
   if (isWaitFailure(cause)) hint = cause.hint ?? waitFailureHint(cause.reason, ctx.service, logs.length > 0);
   // A fault of the compose file stays one (exit 3), located where the file says it.
   if (isDevstackError(cause) && cause.kind === 'compose') {

@@ -10,6 +10,7 @@ import type { ServiceConfig } from '../core/model.js';
 import { startPriorities } from '../core/start-priority.js';
 import type { WaitCondition, WaitResult } from '../core/service-wait.js';
 import { prepareServiceContainer, type PreparedContainer } from './apply-service-action.js';
+import { replicaBindings } from './plan-up.js';
 import { ensureServiceImage } from './images.js';
 import { finalCondition, ReadinessWaits } from './readiness-waits.js';
 import { serviceFailure } from './service-failure.js';
@@ -22,8 +23,9 @@ export interface UpRunInput {
   graph: DependencyGraph;
   selected: string[];
   portPlan: HostPortPlan;
-  specs: Map<string, ContainerSpec>;
-  actions: Map<string, ServiceAction>;
+  /** Per service, one entry per replica (replica 1 first). */
+  specs: Map<string, ContainerSpec[]>;
+  actions: Map<string, ServiceAction[]>;
   /** Services whose image is built and container recreated with fresh anonymous volumes (watch's rebuild rule). */
   rebuild: ReadonlySet<string>;
   /** When the whole `up` must be done (epoch ms), and the signal that fires then or on Ctrl-C. */
@@ -34,17 +36,21 @@ export interface UpRunInput {
 }
 
 export class UpRun {
-  /** The running container of each service visited so far. */
-  readonly containerIds = new Map<string, string>();
+  /** The running containers of each service visited so far, replica 1 first (a service with `scale: 0` has none). */
+  readonly containerIds = new Map<string, string[]>();
   /** Every container this run created (Ctrl-C stops them). */
   readonly createdThisRun: string[] = [];
   /** The last container created for a service, even if it then failed to start (its logs explain why). */
   private readonly createdFor = new Map<string, string>();
   /** Why a service failed to become ready (the waiter's verdict), by service. */
   readonly failures = new Map<string, unknown>();
+  /** Which replica of a scaled service failed (its container id and `service-n`), for the report. */
+  private readonly failedReplica = new Map<string, { id: string; label: string }>();
   /** The final readiness of each service, once confirmed. */
   readonly readiness = new Map<string, WaitResult>();
   private readonly images = new Map<string, Promise<string>>();
+  /** Per service, the remote engine's stand-in volumes for its bind mounts, filled once before any replica's create. */
+  private readonly filled = new Map<string, Promise<void>>();
   private readonly readinessWaits: ReadinessWaits;
   private readonly startOrder: StartOrder;
 
@@ -76,8 +82,18 @@ export class UpRun {
     return p;
   }
 
-  private waitFor(name: string, condition: WaitCondition): Promise<WaitResult> {
-    return this.readinessWaits.waitFor(name, this.containerIds.get(name) as string, condition);
+  /** Every replica of the service meets the condition (as compose waits for all of a dependency's containers). */
+  private async waitFor(name: string, condition: WaitCondition): Promise<WaitResult> {
+    return this.allReplicas(name, (id) => this.readinessWaits.waitFor(name, id, condition));
+  }
+
+  /** Asks `check` of each replica; the answer is the first failing replica's (remembered for the report), else replica 1's. */
+  private async allReplicas(name: string, check: (id: string) => Promise<WaitResult>): Promise<WaitResult> {
+    const ids = this.containerIds.get(name) ?? [];
+    const results = await Promise.all(ids.map(check));
+    const bad = results.findIndex((r) => !r.ok);
+    if (bad >= 0 && ids.length > 1) this.failedReplica.set(name, { id: ids[bad] as string, label: `${name}-${bad + 1}` });
+    return results[bad >= 0 ? bad : 0] as WaitResult;
   }
 
   /** Waits for the dependencies the service names; fails as soon as a required one is not ready. */
@@ -98,21 +114,34 @@ export class UpRun {
     }
   }
 
+  private bindVolumesFilled(name: string, imageRef: string): Promise<void> {
+    const fill = this.input.fillBindVolumes;
+    if (!fill) return Promise.resolve();
+    let p = this.filled.get(name);
+    if (!p) {
+      p = fill(name, imageRef);
+      this.filled.set(name, p);
+    }
+    return p;
+  }
+
   /** While its dependencies become ready: its image is built or pulled and its container created. */
-  private async prepare(name: string): Promise<PreparedContainer> {
+  private async prepare(name: string, index: number): Promise<PreparedContainer> {
     const { req, deps, portPlan, specs, actions, rebuild } = this.input;
     const imageRef = await this.imageFor(name);
-    await this.input.fillBindVolumes?.(name, imageRef);
-    const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await deps.engine.imageId(imageRef));
-    actions.set(name, action);
+    await this.bindVolumesFilled(name, imageRef);
+    const replicas = actions.get(name) as ServiceAction[];
+    const action = recreateIfImageChanged(replicas[index] as ServiceAction, await deps.engine.imageId(imageRef));
+    replicas[index] = action;
     return prepareServiceContainer({
       engine: deps.engine,
       action,
-      spec: specs.get(name) as ContainerSpec,
-      bindings: portPlan.bindings.filter((b) => b.service === name),
+      spec: (specs.get(name) as ContainerSpec[])[index] as ContainerSpec,
+      bindings: replicaBindings(portPlan.bindings, name, action.replica),
       ports: deps.ports,
       portMemory: { project: req.project.name, stateDir: req.stateDir, strict: req.strictPorts },
       renewAnonymousVolumes: rebuild.has(name),
+      ...(replicas.length > 1 ? { replicaLabel: `${name}-${action.replica}` } : {}),
       location: this.service(name).source,
       onEvent: req.onEvent,
       onCreated: (cid) => {
@@ -122,38 +151,51 @@ export class UpRun {
     });
   }
 
-  /** Step 1, once per service in the walk's order: image, container, its turn to start, start. */
+  /**
+   * Step 1, once per service in the walk's order: image, containers, their turn to start, start. The replicas of a
+   * scaled service go in parallel, each as a single container would.
+   */
   async visit(name: string): Promise<void> {
-    const { req, actions, signal } = this.input;
+    const { actions } = this.input;
+    const replicas = actions.get(name) ?? [];
     const dependenciesReady = this.waitForDependencies(name);
+    dependenciesReady.catch(() => undefined); // awaited below by the replicas that wait; a kept one does not
     try {
       // Due to start once its image is there and its dependencies are satisfied: from then on, lower-priority
       // starts wait for it. A kept container needs no engine start and holds nobody up; a recreated one is due
       // only once its old container is stopped and the new one created (at its turn), not during the stop.
-      const planned = actions.get(name)?.kind;
-      if (planned === 'create' || planned === 'start') {
+      if (replicas.some((a) => a.kind === 'create' || a.kind === 'start')) {
         void Promise.all([this.imageFor(name), dependenciesReady]).then(() => this.startOrder.markDue(name), () => undefined);
       }
-      // A container kept as it is (running, unchanged) is not started again, so it does not wait for its
-      // dependencies; the final readiness pass still checks them. Anything else waits, failing as soon as one fails.
-      let prepared: PreparedContainer;
-      if (planned === 'keep') {
-        dependenciesReady.catch(() => undefined);
-        prepared = await this.prepare(name);
-        if (actions.get(name)?.kind !== 'keep') await dependenciesReady; // its image changed: it is recreated
-      } else {
-        [prepared] = await Promise.all([this.prepare(name), dependenciesReady]);
-      }
-      const action = actions.get(name) as ServiceAction;
-      if (action.kind !== 'keep') await this.startOrder.turn(name, signal);
-      const id = await prepared.start();
-      this.containerIds.set(name, id);
-      // Its final readiness is asked from now on, not after the last service has started.
-      void this.readinessWaits.waitFor(name, id, finalCondition(req.project, name)).catch(() => undefined);
-      if (action.kind === 'keep' || action.kind === 'start') req.onEvent({ type: 'service', service: name, phase: 'running' });
+      const settled = await Promise.allSettled(replicas.map((_, i) => this.visitReplica(name, i, dependenciesReady)));
+      const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      if (started.length > 0) this.containerIds.set(name, started);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } finally {
       this.startOrder.finish(name);
     }
+  }
+
+  private async visitReplica(name: string, index: number, dependenciesReady: Promise<void>): Promise<string> {
+    const { req, actions, signal } = this.input;
+    const current = () => (actions.get(name) as ServiceAction[])[index] as ServiceAction;
+    // A container kept as it is (running, unchanged) is not started again, so it does not wait for its
+    // dependencies; the final readiness pass still checks them. Anything else waits, failing as soon as one fails.
+    let prepared: PreparedContainer;
+    if (current().kind === 'keep') {
+      prepared = await this.prepare(name, index);
+      if (current().kind !== 'keep') await dependenciesReady; // its image changed: it is recreated
+    } else {
+      [prepared] = await Promise.all([this.prepare(name, index), dependenciesReady]);
+    }
+    const action = current();
+    if (action.kind !== 'keep') await this.startOrder.turn(name, signal);
+    const id = await prepared.start();
+    // Its final readiness is asked from now on, not after the last service has started.
+    void this.readinessWaits.waitFor(name, id, finalCondition(req.project, name)).catch(() => undefined);
+    if (action.kind === 'keep' || action.kind === 'start') req.onEvent({ type: 'service', service: name, phase: 'running' });
+    return id;
   }
 
   /** Step 2, like `docker compose up --wait`: every started service ready (or completed, for one-shots)? */
@@ -163,8 +205,10 @@ export class UpRun {
       selected
         .filter((n) => this.containerIds.has(n))
         .map(async (n) => {
-          const seen = await this.readinessWaits.confirm(n, this.containerIds.get(n) as string, finalCondition(req.project, n));
-          const r = completedOneShot(this.service(n), seen) ?? seen;
+          const r = await this.allReplicas(n, async (id) => {
+            const seen = await this.readinessWaits.confirm(n, id, finalCondition(req.project, n));
+            return completedOneShot(this.service(n), seen) ?? seen;
+          });
           this.readiness.set(n, r);
           if (r.ok) req.onEvent({ type: 'service', service: n, phase: 'ready', detail: r.probe });
           else this.failures.set(n, r);
@@ -191,9 +235,10 @@ export class UpRun {
     for (const n of failed) req.onEvent({ type: 'service', service: n, phase: 'failed' });
     const notStarted = selected.filter((n) => !this.containerIds.has(n));
     for (const n of notStarted) req.onEvent({ type: 'service', service: n, phase: 'skipped' });
-    const containerId = this.containerIds.get(root) ?? this.createdFor.get(root);
+    const replica = this.failedReplica.get(root);
+    const containerId = replica?.id ?? this.containerIds.get(root)?.[0] ?? this.createdFor.get(root);
     return serviceFailure(
-      { engine: deps.engine, service: root, ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
+      { engine: deps.engine, service: root, ...(replica ? { replica: replica.label } : {}), ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
       cause,
     );
   }
@@ -202,21 +247,28 @@ export class UpRun {
   async result(): Promise<UpServiceResult[]> {
     const { deps, selected, portPlan, specs, actions } = this.input;
     const published = new Map(
-      await Promise.all([...this.containerIds].map(async ([n, id]) => [n, (await deps.engine.inspectContainer(id)).ports] as const)),
+      await Promise.all(
+        [...this.containerIds].map(async ([n, ids]) => [n, (await Promise.all(ids.map(async (id) => (await deps.engine.inspectContainer(id)).ports)))] as const),
+      ),
     );
     return selected.map((n) => {
       const r = this.readiness.get(n);
-      const planned = portPlan.bindings.filter((b) => b.service === n);
+      const replicas = specs.get(n) ?? [];
+      const done = actions.get(n) ?? [];
       return {
         service: n,
-        container: specs.get(n)?.request.name ?? n,
-        action: (actions.get(n) as ServiceAction).kind,
-        probe: r?.probe ?? 'running',
+        container: replicas[0]?.request.name ?? n,
+        ...(replicas.length === 1 ? {} : { replicas: replicas.map((spec) => spec.request.name) }),
+        action: done.find((a) => a.kind !== 'keep')?.kind ?? done[0]?.kind ?? 'keep',
+        probe: r?.probe ?? (replicas.length === 0 ? 'scale 0' : 'running'),
         readyAfterMs: r?.elapsedMs ?? 0,
         // What the engine published (an ephemeral port is only known now), with what was declared.
-        ports: (published.get(n) ?? []).map((p) => {
-          const declared = planned.find((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)?.declaredHostPort;
-          return { service: n, ...p, ...(declared !== undefined ? { declaredHostPort: declared } : {}) };
+        ports: (published.get(n) ?? []).flatMap((ports, i) => {
+          const planned = replicaBindings(portPlan.bindings, n, i + 1);
+          return ports.map((p) => {
+            const declared = planned.find((b) => b.containerPort === p.containerPort && b.protocol === p.protocol)?.declaredHostPort;
+            return { service: n, ...(replicas.length > 1 ? { replica: i + 1 } : {}), ...p, ...(declared !== undefined ? { declaredHostPort: declared } : {}) };
+          });
         }),
       };
     });

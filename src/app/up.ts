@@ -52,7 +52,10 @@ export interface UpDeps {
 
 export interface UpServiceResult {
   service: string;
+  /** Replica 1's container (the only one, unless the service is scaled). */
   container: string;
+  /** Every container of a scaled service (or none, for `scale: 0`), replica 1 first. */
+  replicas?: string[];
   action: ServiceAction['kind'];
   probe: string;
   readyAfterMs: number;

@@ -6,6 +6,8 @@ import type { ContainerInfo, ContainerQueryPort } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { FileWatchPort } from '../core/file-watch.js';
+import { isParked } from '../core/container-spec.js';
+import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL, runningServiceContainer } from '../core/labels.js';
 import type { Project } from '../core/model.js';
 import type { Exclusive } from '../core/project-lock.js';
@@ -50,6 +52,11 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     signal: req.signal,
     onEvent: req.onEvent,
     findContainer: async (service) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id,
+    findReplicas: async (service) =>
+      (await engine.listProjectContainers(req.project.name))
+        .filter((c) => c.labels[LABEL.service] === service && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running' && !isParked(c))
+        .sort((a, b) => containerNumber(a) - containerNumber(b))
+        .map((c) => c.id),
     rebuildService: async (service, signal, project) => {
       await exclusive(() => rebuildService({ project, service, signal, ...upSettings }, deps));
     },

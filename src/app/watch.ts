@@ -27,6 +27,8 @@ export interface WatchRequest {
   rebuildService: (service: string, signal: AbortSignal, project: Project) => Promise<void>;
   /** Container id of the running service. */
   findContainer: (service: string) => Promise<string | undefined>;
+  /** Container ids of every running replica of a scaled service (replica 1 first): each gets the rule's action. */
+  findReplicas?: (service: string) => Promise<string[]>;
   /** The compose files or .env changed: load them again (and apply them); a throw keeps the current project. */
   reloadProject?: (signal: AbortSignal) => Promise<Project>;
   /**
@@ -195,6 +197,7 @@ async function ruleSyncs(req: WatchRequest, project: Project, services: ServiceC
           rule,
           engine: req.engine,
           findContainer: req.findContainer,
+          ...(req.findReplicas ? { findReplicas: req.findReplicas } : {}),
           copy: !mount,
           stopTimeoutS: Math.round((service.stopGracePeriodMs ?? 10_000) / 1000),
         }),

@@ -64,15 +64,20 @@ export function lineLayout(opts: LogPrinterOptions): LineLayout {
   };
 }
 
+/** `web`, or `web-2` for a replica of a service with several containers (as compose's `web-2 |`). */
+function linePrefix(line: ServiceLogLine): string {
+  return line.replica === undefined ? line.service : `${line.service}-${line.replica}`;
+}
+
 /** One printed line, with its newline. */
 export function formatLogLine(line: ServiceLogLine, layout: LineLayout): string {
   if (layout.json) {
-    const { service, container, stream, time, text } = line;
-    return `${JSON.stringify({ service, container, stream, time, text })}\n`;
+    const { service, replica, container, stream, time, text } = line;
+    return `${JSON.stringify({ service, ...(replica !== undefined ? { replica } : {}), container, stream, time, text })}\n`;
   }
   const stamp = layout.timestamps && line.time ? `${line.time} ` : '';
   if (!layout.prefix) return `${stamp}${line.text}\n`;
-  const label = `${line.service.padEnd(layout.width)} |`;
+  const label = `${linePrefix(line).padEnd(layout.width)} |`;
   const prefix = layout.color ? `\x1b[${serviceColor(line.service)}m${label}${RESET}` : label;
   return `${prefix} ${stamp}${line.text}\n`;
 }
@@ -86,7 +91,7 @@ export async function printLogLines(lines: AsyncIterable<ServiceLogLine>, opts: 
     for await (const line of lines) {
       if (writer.closed || signal?.aborted) break;
       // Services not known up front (no compose file) widen the column as they appear.
-      layout.width = Math.max(layout.width, line.service.length);
+      layout.width = Math.max(layout.width, linePrefix(line).length);
       writer.add(formatLogLine(line, layout));
       count++;
       // Backpressure: no next line while the reader has not taken the last ones, so the log streams pause.

@@ -5,7 +5,9 @@ export function formatUpSummary(r: UpResult): string[] {
   const lines = [`project ${r.project} is up (${(r.elapsedMs / 1000).toFixed(1)}s)`];
   for (const s of r.services) {
     const ports = s.ports.map((p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`);
-    lines.push(`  ${s.service.padEnd(width)}  ${s.action.padEnd(8)}  ready via ${s.probe}${ports.length ? `  ${ports.join(', ')}` : ''}`);
+    // A scaled service says how many containers it runs; its ports are every replica's, replica 1 first.
+    const replicas = s.replicas === undefined ? '' : `  (${s.replicas.length} replica${s.replicas.length === 1 ? '' : 's'})`;
+    lines.push(`  ${s.service.padEnd(width)}  ${s.action.padEnd(8)}  ready via ${s.probe}${replicas}${ports.length ? `  ${ports.join(', ')}` : ''}`);
   }
   return lines;
 }

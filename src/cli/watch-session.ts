@@ -6,6 +6,7 @@ import type { EventSink } from '../core/events.js';
 import type { Project } from '../core/model.js';
 import { printLogLines } from './log-printer.js';
 import { chooseProgress } from './progress/choose-progress.js';
+import { applyScaleOverrides } from '../app/scale-overrides.js';
 import { fileWatcher, hostPortPlanner, LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, projectExclusive, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
 
 export interface WatchSessionOptions {
@@ -22,6 +23,8 @@ export interface WatchSessionOptions {
   logsSince?: number;
   /** `up --watch --down`: remove the stack (not its volumes) once watching ends. */
   downAfter: boolean;
+  /** `up --scale` entries: a reloaded project keeps them (else a compose edit would scale back to the file's). */
+  scale?: string[];
   signal: AbortSignal;
 }
 
@@ -64,7 +67,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
           project,
           services: opts.services,
           ...(opts.upServices ? { upServices: opts.upServices } : {}),
-          loadProject: () => loadProjectFromFlags(flags),
+          loadProject: async () => applyScaleOverrides(await loadProjectFromFlags(flags), opts.scale ?? []),
           changedSinceLoad: (p) => changedSinceRead(p.configStamps ?? {}),
           strictPorts: opts.strictPorts,
           waitTimeoutMs: opts.waitTimeoutMs,

@@ -76,7 +76,9 @@ function renderService(s: ServiceConfig, secrets: Masker): Record<string, unknow
   set('domainname', s.domainname);
   set('platform', s.platform);
   for (const [key, value] of Object.entries(renderHostOptions(s.host))) set(key, value);
-  set('deploy', renderDeployResources(s.deployResources));
+  if (s.scaleKey === 'scale' || s.scaleKey === 'both') set('scale', s.scale);
+  const deploy = { ...(s.scaleKey === 'deploy.replicas' || s.scaleKey === 'both' ? { replicas: s.scale } : {}), ...renderDeployResources(s.deployResources) };
+  set('deploy', Object.keys(deploy).length > 0 ? deploy : undefined);
   set('develop', s.develop && { watch: s.develop.watch.map((w) => renderWatchRule(w, secrets)) });
   const devstack: Record<string, unknown> = {};
   if (s.devstack.ready) devstack.ready = readyText(s.devstack.ready);
@@ -164,7 +166,7 @@ function renderPort(p: PortMapping): Record<string, unknown> {
     mode: 'ingress',
     ...(p.hostIp === undefined ? {} : { host_ip: p.hostIp }),
     target: p.target,
-    ...(p.published === undefined ? {} : { published: String(p.published) }),
+    ...(p.published === undefined ? {} : { published: p.publishedTo === undefined ? String(p.published) : `${p.published}-${p.publishedTo}` }),
     protocol: p.protocol,
   };
 }

@@ -9,9 +9,14 @@ import { stableJson } from './stable-json.js';
 
 export const DEVSTACK_VERSION = '0.1.0';
 
-/** `<project>-<service>-1`, or the service's `container_name`. */
-export function containerNameFor(project: string, service: ServiceConfig): string {
-  return service.containerName ?? `${project}-${service.name}-1`;
+/** `<project>-<service>-<n>` for replica n (1 by default), or the service's `container_name`. */
+export function containerNameFor(project: string, service: ServiceConfig, replica = 1): string {
+  return service.containerName ?? `${project}-${service.name}-${replica}`;
+}
+
+/** How many containers the service runs (`scale`, `deploy.replicas`, `up --scale`). */
+export function replicaCount(service: ServiceConfig): number {
+  return service.scale ?? 1;
 }
 
 /** The image a service runs: its `image:`, or `<project>-<service>` for a build-only service. */
@@ -36,6 +41,8 @@ export interface ContainerSpecInput {
   ports: PortBinding[];
   /** Environment overrides (e.g. rewritten localhost URLs). */
   environment?: Record<string, string>;
+  /** Which of the service's containers (`com.docker.compose.container-number`); 1 by default. */
+  replica?: number;
 }
 
 /** The container request without the config-hash label: what the hash covers. */
@@ -50,13 +57,13 @@ function containerRequestBody(input: ContainerSpecInput): ContainerRequest {
   const macAddress = service.macAddress ?? networks[0]?.macAddress;
   const hc = service.healthcheck;
   return {
-    name: containerNameFor(project.name, service),
+    name: containerNameFor(project.name, service, input.replica),
     image: imageRefFor(project.name, service),
     labels: {
       ...service.labels,
       [LABEL.project]: project.name,
       [LABEL.service]: service.name,
-      [LABEL.containerNumber]: '1',
+      [LABEL.containerNumber]: String(input.replica ?? 1),
       [LABEL.oneoff]: 'False',
       [LABEL.version]: COMPOSE_LABEL_VERSION,
       [LABEL.workingDir]: project.workingDir,

@@ -3,24 +3,27 @@
 import type { ContainerInfo } from './engine.js';
 import { LABEL } from './labels.js';
 
-export type ServiceAction =
-  | { service: string; kind: 'create' }
-  | { service: string; kind: 'recreate'; container: ContainerInfo; reason: 'config changed' | 'image changed' | 'forced' | 'dependency recreated' }
-  | { service: string; kind: 'start'; container: ContainerInfo }
-  | { service: string; kind: 'keep'; container: ContainerInfo };
+/** What to do about one container of a service: replica `replica` (1..scale, its container-number label). */
+export type ServiceAction = { service: string; replica: number } & (
+  | { kind: 'create' }
+  | { kind: 'recreate'; container: ContainerInfo; reason: 'config changed' | 'image changed' | 'forced' | 'dependency recreated' }
+  | { kind: 'start'; container: ContainerInfo }
+  | { kind: 'keep'; container: ContainerInfo }
+);
 
 export type OrphanAction = { kind: 'remove-orphan' | 'warn-orphan'; container: ContainerInfo };
 
 export interface ConvergencePlan {
   services: ServiceAction[];
   orphans: OrphanAction[];
-  /** Extra containers of a service (scale leftovers, duplicates) to remove. */
+  /** Extra containers of a service (numbers above its scale, duplicates of a number) to remove. */
   extras: ContainerInfo[];
 }
 
 export interface DesiredService {
   name: string;
-  hash: string;
+  /** The config hash of each replica's container, replica 1 first; as many as the service's scale (0: none). */
+  hashes: string[];
   /** Dependencies declared with `restart: true`. */
   restartWith: string[];
 }
@@ -48,29 +51,39 @@ export function planConvergence(input: PlanInput): ConvergencePlan {
 
   // `desired` comes in dependency order, so a dependency's decision is known before its dependents'.
   for (const d of input.desired) {
-    const containers = (byService.get(d.name) ?? []).sort(byNumberThenNewest);
-    const [current, ...rest] = containers;
-    extras.push(...rest);
-    if (!current) {
-      services.push({ service: d.name, kind: 'create' });
-      recreated.add(d.name);
-      continue;
+    const byNumber = new Map<number, ContainerInfo[]>();
+    for (const c of (byService.get(d.name) ?? []).sort(byNumberThenNewest)) {
+      const n = containerNumber(c);
+      byNumber.set(n, [...(byNumber.get(n) ?? []), c]);
     }
-    const reason = input.forceRecreate
-      ? 'forced'
-      : current.labels[LABEL.configHash] !== d.hash
-        ? 'config changed'
-        : d.restartWith.some((dep) => recreated.has(dep))
-            ? 'dependency recreated'
-            : undefined;
-    if (reason) {
-      services.push({ service: d.name, kind: 'recreate', container: current, reason });
-      recreated.add(d.name);
-    } else if (current.status === 'running') {
-      services.push({ service: d.name, kind: 'keep', container: current });
-    } else {
-      services.push({ service: d.name, kind: 'start', container: current });
+    // Above the scale (compose removes the highest numbers when it goes down), or a duplicate of a number.
+    for (const [n, [first, ...rest]] of byNumber) {
+      extras.push(...(n >= 1 && n <= d.hashes.length ? rest : [first as ContainerInfo, ...rest]));
     }
+    d.hashes.forEach((hash, i) => {
+      const replica = i + 1;
+      const current = byNumber.get(replica)?.[0];
+      if (!current) {
+        services.push({ service: d.name, replica, kind: 'create' });
+        recreated.add(d.name);
+        return;
+      }
+      const reason = input.forceRecreate
+        ? 'forced'
+        : current.labels[LABEL.configHash] !== hash
+          ? 'config changed'
+          : d.restartWith.some((dep) => recreated.has(dep))
+              ? 'dependency recreated'
+              : undefined;
+      if (reason) {
+        services.push({ service: d.name, replica, kind: 'recreate', container: current, reason });
+        recreated.add(d.name);
+      } else if (current.status === 'running') {
+        services.push({ service: d.name, replica, kind: 'keep', container: current });
+      } else {
+        services.push({ service: d.name, replica, kind: 'start', container: current });
+      }
+    });
   }
 
   const orphans: OrphanAction[] = input.observed
@@ -88,26 +101,33 @@ export function recreateIfImageChanged(action: ServiceAction, currentImageId: st
   if (action.kind !== 'keep' && action.kind !== 'start') return action;
   const running = action.container.imageId;
   if (!currentImageId || !running || currentImageId === running) return action;
-  return { service: action.service, kind: 'recreate', container: action.container, reason: 'image changed' };
+  return { service: action.service, replica: action.replica, kind: 'recreate', container: action.container, reason: 'image changed' };
+}
+
+/** A container's `com.docker.compose.container-number` (1 when missing); 0 when it is not a number. */
+export function containerNumber(c: ContainerInfo): number {
+  const n = Number(c.labels[LABEL.containerNumber] ?? '1');
+  return Number.isInteger(n) ? n : 0;
 }
 
 function byNumberThenNewest(a: ContainerInfo, b: ContainerInfo): number {
-  const na = Number(a.labels[LABEL.containerNumber] ?? '1');
-  const nb = Number(b.labels[LABEL.containerNumber] ?? '1');
-  return na - nb || b.createdAt - a.createdAt;
+  return containerNumber(a) - containerNumber(b) || b.createdAt - a.createdAt;
 }
 
 export function formatPlan(plan: ConvergencePlan): string {
+  // A service with one container is named alone; one with several names the replica (`web-2`), as compose does.
+  const scaled = new Set(plan.services.filter((a) => a.replica > 1).map((a) => a.service));
   const lines = plan.services.map((a) => {
+    const who = scaled.has(a.service) ? `${a.service}-${a.replica}` : a.service;
     switch (a.kind) {
       case 'create':
-        return `${a.service}: create`;
+        return `${who}: create`;
       case 'recreate':
-        return `${a.service}: recreate ${a.container.name} (${a.reason})`;
+        return `${who}: recreate ${a.container.name} (${a.reason})`;
       case 'start':
-        return `${a.service}: start ${a.container.name} (${a.container.status})`;
+        return `${who}: start ${a.container.name} (${a.container.status})`;
       case 'keep':
-        return `${a.service}: keep ${a.container.name} (running, unchanged)`;
+        return `${who}: keep ${a.container.name} (running, unchanged)`;
     }
   });
   for (const e of plan.extras) lines.push(`${e.labels[LABEL.service] ?? '?'}: remove extra ${e.name}`);

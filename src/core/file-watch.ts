@@ -32,6 +32,8 @@ export interface RuleSyncRequest {
   /** Copies into the container, runs sync+exec commands, restarts it. */
   engine: ExecPort & ContainerLifecyclePort;
   findContainer: (service: string) => Promise<string | undefined>;
+  /** Every running container of the service, replica 1 first (a scaled service has several). */
+  findReplicas?: (service: string) => Promise<string[]>;
   /** false: a bind mount already shows the rule's path in the container; nothing is copied. */
   copy: boolean;
   stopTimeoutS: number;

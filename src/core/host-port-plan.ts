@@ -16,12 +16,14 @@ export interface HostPortRequest {
 
 export interface PlannedBinding extends PortBinding {
   service: string;
+  /** Which container of a scaled service (1, 2, …); undefined when the service runs one container. */
+  replica?: number;
   declaredHostPort?: number;
 }
 
 export interface HostPortPlan {
   bindings: PlannedBinding[];
-  remaps: { service: string; declared: number; effective: number; holder: string }[];
+  remaps: { service: string; replica?: number; declared: number; effective: number; holder: string }[];
   notices: string[];
 }
 

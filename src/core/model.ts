@@ -65,6 +65,12 @@ export interface ServiceConfig {
   networks: Record<string, ServiceNetwork>;
   networkMode?: string;
   containerName?: string;
+  /**
+   * How many containers (replicas) the service runs: `scale`, `deploy.replicas` or `up --scale`; undefined = 1.
+   * `scaleKey` is which key the compose file used, so `config` prints it where it was written.
+   */
+  scale?: number;
+  scaleKey?: 'scale' | 'deploy.replicas' | 'both';
   profiles: string[];
   pullPolicy?: 'always' | 'never' | 'missing' | 'build' | 'if_not_present';
   develop?: DevelopConfig;
@@ -134,6 +140,11 @@ export interface PortMapping {
   target: number;
   /** Declared host port; undefined means "any free port" (ephemeral). */
   published?: number;
+  /**
+   * The last port of a host range for one container port (`8000-8002:80`): replica n of a scaled service gets
+   * `published + n - 1` while the range lasts.
+   */
+  publishedTo?: number;
   /** Declared host IP; undefined means devstack's default (127.0.0.1). */
   hostIp?: string;
   protocol: 'tcp' | 'udp';

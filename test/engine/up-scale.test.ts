@@ -1,6 +1,6 @@
 // `up` over a stack docker-compose 1.29 scaled to 3 (`up --scale cache=3`), through the built CLI on the real
-// engine: devstack runs one container per service, so replicas 2 and 3 go (as compose removes them when the scale
-// goes down), each named in a warning line, never silently.
+// engine: the compose file says nothing of scale (1), so replicas 2 and 3 go (as compose removes them when the
+// scale goes down), each named in a warning line, never silently.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,8 +35,8 @@ describe('up over a scaled stack (real engine, built CLI)', () => {
     const r = devstack(['up', '-p', name], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout + r.stderr;
-    expect(out).toContain(`cache: removing ${name}_cache_2 (replica 2; devstack runs one container per service; volumes kept)`);
-    expect(out).toContain(`cache: removing ${name}_cache_3 (replica 3; devstack runs one container per service; volumes kept)`);
+    expect(out).toContain(`cache: removing ${name}_cache_2 (replica 2; scale is now 1; volumes kept)`);
+    expect(out).toContain(`cache: removing ${name}_cache_3 (replica 3; scale is now 1; volumes kept)`);
     expect(containers()).toEqual([`${name}-cache-1`]);
   }, TIMEOUT);
 });

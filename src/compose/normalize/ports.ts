@@ -24,6 +24,12 @@ export function parseShortPort(text: string, source?: SourceLocation): PortMappi
   const hostIp = rawIp === undefined || rawIp === '' ? undefined : rawIp.replace(/^\[|\]$/g, '');
   const targets = parseRange(rawTarget!, text);
   const published = rawPublished === undefined || rawPublished === '' ? undefined : parseRange(rawPublished, text);
+  if (published !== undefined && published.length > 1 && targets.length === 1) {
+    // One container port on any port of a host range: the replicas of a scaled service take one each.
+    const [target] = targets as [number];
+    const range = { published: published[0]!, publishedTo: published[published.length - 1]! };
+    return [{ target, ...range, ...(hostIp === undefined ? {} : { hostIp }), protocol, ...(source === undefined ? {} : { source }) }];
+  }
   if (published !== undefined && published.length !== targets.length) {
     throw new PortSyntaxError(`invalid port ${JSON.stringify(text)}: the host and container port ranges differ in size`);
   }

@@ -16,6 +16,7 @@ import { readOrReport } from './node-errors.js';
 import { integerOf } from './units.js';
 import { parsePortEntry } from './ports.js';
 import { parseVolumeEntry } from './volumes.js';
+import { scaleOf } from './scale.js';
 
 import { fileObjectUses, type FileObject } from './file-objects.js';
 export interface ServiceContext {
@@ -93,6 +94,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     macAddress: text('mac_address'),
     domainname: text('domainname'),
     platform: text('platform'),
+    ...scaleOf(node, name, ctx.issues),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

@@ -5,7 +5,6 @@ import { formatLocation } from '../../core/errors.js';
 import type { MapEntry, Node } from '../node.js';
 import { child, isMap, isSeq, scalarText } from '../node.js';
 
-const ONE_CONTAINER = 'devstack runs one container per service';
 const SWARM_ONLY = 'a Swarm setting (docker compose ignores it too)';
 
 /** deploy keys only Swarm reads; `mode` only when it is not the default `replicated`. */
@@ -19,11 +18,9 @@ export function warnUnappliedValues(service: Node, name: string, warnings: strin
   const other = (entry: MapEntry | undefined, value: string): MapEntry | undefined =>
     entry !== undefined && scalarText(entry.value) !== value ? entry : undefined;
 
-  warn(other(service.entries.get('scale'), '1'), 'scale', ONE_CONTAINER);
   warn(other(service.entries.get('attach'), 'true'), 'attach', "devstack shows every service's logs (up --watch, logs)");
   const deploy = child(service, 'deploy');
   if (isMap(deploy)) {
-    warn(other(deploy.entries.get('replicas'), '1'), 'deploy.replicas', ONE_CONTAINER);
     warn(other(deploy.entries.get('mode'), 'replicated'), 'deploy.mode', SWARM_ONLY);
     for (const key of SWARM_DEPLOY_KEYS) warn(deploy.entries.get(key), `deploy.${key}`, SWARM_ONLY);
     const reservations = child(child(deploy, 'resources'), 'reservations');

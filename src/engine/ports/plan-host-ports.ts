@@ -6,6 +6,8 @@ import type { HostPortPlan, HostPortRequest, PlannedBinding } from '../../core/h
 import type { ServiceConfig } from '../../core/model.js';
 import { HIGHEST_PORT, planPorts, rememberKey, type PortProtocol, type PortTakenLookup, type RequestedBinding } from '../../core/port-plan.js';
 import { LABEL } from '../../core/labels.js';
+import { containerNumber } from '../../core/convergence-plan.js';
+import { replicaCount } from '../../core/container-spec.js';
 import { checkHostPort, describeHostPortHolder } from './host-port-check.js';
 import { PortMemory } from './port-memory.js';
 
@@ -32,11 +34,12 @@ export async function planHostPorts(engine: ContainerQueryPort & EngineReachPort
     if (entry.project === req.project) continue;
     foreign.set(portKey(entry.port.protocol, entry.port.hostPort), `published by container ${entry.containerName}`);
   }
-  const own = new Map<string, { service: string; containerPort: number; name: string }>();
+  const own = new Map<string, { service: string; replica: number; containerPort: number; name: string }>();
   for (const container of ownContainers) {
     const service = container.labels[LABEL.service] ?? '';
+    const replica = containerNumber(container);
     for (const port of container.ports) {
-      if (port.hostPort > 0) own.set(portKey(port.protocol, port.hostPort), { service, containerPort: port.containerPort, name: container.name });
+      if (port.hostPort > 0) own.set(portKey(port.protocol, port.hostPort), { service, replica, containerPort: port.containerPort, name: container.name });
     }
   }
 
@@ -47,8 +50,8 @@ export async function planHostPorts(engine: ContainerQueryPort & EngineReachPort
     const key = portKey(protocol, port);
     const ours = own.get(key);
     if (ours) {
-      // Our own container's docker-proxy holds it: free for the same service and container port.
-      if (ours.service === binding.service && ours.containerPort === binding.containerPort) return false;
+      // Our own container's docker-proxy holds it: free for the same service, replica and container port.
+      if (ours.service === binding.service && ours.replica === (binding.replica ?? 1) && ours.containerPort === binding.containerPort) return false;
       return `published by container ${ours.name}`;
     }
     const holder = foreign.get(key) ?? otherProjects.get(key) ?? host.get(key);
@@ -105,7 +108,7 @@ export async function planHostPorts(engine: ContainerQueryPort & EngineReachPort
   if (!req.strict && !req.dryRun) {
     // Keep what was remembered for services not planned this time (`up api` must not forget `db`).
     const planned = new Set(requested.map((b) => b.service));
-    const kept = Object.fromEntries(Object.entries(remembered).filter(([key]) => !planned.has(key.slice(0, key.indexOf('/')))));
+    const kept = Object.fromEntries(Object.entries(remembered).filter(([key]) => !planned.has(key.slice(0, key.indexOf('/')).replace(/#\d+$/, ''))));
     await memory.write(req.project, { ...kept, ...plan.remember });
   }
   // The memory is a cache: what went wrong with it is said once, and the run goes on without it.
@@ -142,22 +145,32 @@ export async function rememberReplacementPort(
   hostPort: number,
 ): Promise<string[]> {
   const memory = new PortMemory(req.stateDir);
-  const key = rememberKey(binding.service, binding.containerPort, binding.protocol);
+  const key = rememberKey(binding.service, binding.containerPort, binding.protocol, binding.replica);
   await memory.write(req.project, { ...(await memory.read(req.project)), [key]: hostPort });
   return memory.warnings;
 }
 
-/** The compose `ports:` of each service, in order (services in the order given). */
+/**
+ * The compose `ports:` of each service, in order (services in the order given), once per replica of a scaled
+ * service. A fixed host port is asked for every replica: replica 1 gets it and the others are remapped to the next
+ * free ports, announced like any remap (docker compose instead fails the second replica with "port is already
+ * allocated"). A host range (`8000-8002:80`) gives replica n the range's n-th port; a replica past its end is
+ * remapped above it. No host port: each replica gets an ephemeral one.
+ */
 export function requestedBindings(services: ServiceConfig[]): RequestedBinding[] {
-  return services.flatMap((service) =>
-    service.ports.map((port) => ({
-      service: service.name,
-      containerPort: port.target,
-      protocol: port.protocol,
-      ...(port.hostIp === undefined || port.hostIp === '' ? {} : { hostIp: port.hostIp }),
-      ...(port.published === undefined ? {} : { hostPort: port.published }),
-    })),
-  );
+  return services.flatMap((service) => {
+    const count = replicaCount(service);
+    return Array.from({ length: count }, (_, i) => i + 1).flatMap((replica) =>
+      service.ports.map((port) => ({
+        service: service.name,
+        ...(count > 1 ? { replica } : {}),
+        containerPort: port.target,
+        protocol: port.protocol,
+        ...(port.hostIp === undefined || port.hostIp === '' ? {} : { hostIp: port.hostIp }),
+        ...(port.published === undefined ? {} : { hostPort: Math.min(port.published + replica - 1, port.publishedTo ?? port.published) }),
+      })),
+    );
+  });
 }
 
 function portKey(protocol: PortProtocol, port: number): string {

@@ -19,7 +19,7 @@ export const fileWatchPort: FileWatchPort = {
     const build = service.build;
     const patterns = build ? await readBuildDockerignore(build.context, build.dockerfile) : undefined;
     const matcher = new WatchRuleMatcher(service.name, rule, build && patterns ? { dockerignore: { contextDir: build.context, patterns } } : {});
-    const sync = new RuleSync(matcher, { engine: req.engine, findContainer: req.findContainer, copy: req.copy, stopTimeoutS: req.stopTimeoutS });
+    const sync = new RuleSync(matcher, { engine: req.engine, findContainer: req.findContainer, ...(req.findReplicas ? { findReplicas: req.findReplicas } : {}), copy: req.copy, stopTimeoutS: req.stopTimeoutS });
     const handle: RuleSyncHandle = {
       service: service.name,
       rule,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ContainerLifecyclePort, ExecPort } from '../../core/engine.js';
 import type { StackEvent } from '../../core/events.js';
 import type { ChangeBatch } from './change-batcher.js';
+import type { SyncResult } from './container-sync.js';
 import { ContainerWriter } from './container-writer.js';
 import { diffStamps, scanHostFiles, type FileStamps } from './host-files.js';
 import type { WatchRuleMatcher } from './watch-rules.js';
@@ -12,6 +13,8 @@ import type { WatchRuleMatcher } from './watch-rules.js';
 export interface RuleSyncDeps {
   engine: ExecPort & ContainerLifecyclePort;
   findContainer: (service: string) => Promise<string | undefined>;
+  /** Every running container of a scaled service (replica 1 first): changes, restarts and commands apply to each. */
+  findReplicas?: (service: string) => Promise<string[]>;
   /** false: a bind mount already shows the rule's path in the container; nothing is copied. */
   copy: boolean;
   stopTimeoutS: number;
@@ -23,14 +26,41 @@ export class RuleSync {
   private synced: FileStamps = new Map();
   private pending: ChangeBatch = new Map();
   private readonly skips: (absPath: string, isDir: boolean) => boolean;
-  private readonly writer: ContainerWriter;
+  /** One writer (and sync channel) per container: a scaled service's replicas are written side by side. */
+  private readonly writers = new Map<string, ContainerWriter>();
+  private closed = false;
 
   constructor(
     readonly matcher: WatchRuleMatcher,
     private readonly deps: RuleSyncDeps,
   ) {
     this.skips = (p, isDir) => !this.matcher.applies(p, isDir) || this.matcher.skips(p, isDir);
-    this.writer = new ContainerWriter(deps.engine);
+  }
+
+  private writerFor(containerId: string): ContainerWriter {
+    let writer = this.writers.get(containerId);
+    if (!writer) {
+      writer = new ContainerWriter(this.deps.engine);
+      if (this.closed) writer.close();
+      this.writers.set(containerId, writer);
+    }
+    return writer;
+  }
+
+  private closeWriters(): void {
+    this.closed = true;
+    for (const writer of this.writers.values()) writer.close();
+  }
+
+  /** The service's running containers, replica 1 first; none when it has no running container. */
+  private async containers(): Promise<string[]> {
+    const service = this.matcher.service;
+    if (this.deps.findReplicas) {
+      const ids = await this.deps.findReplicas(service);
+      if (ids.length > 0) return ids;
+    }
+    const id = await this.deps.findContainer(service);
+    return id === undefined ? [] : [id];
   }
 
   private get copies(): boolean {
@@ -43,8 +73,8 @@ export class RuleSync {
    */
   async start(signal: AbortSignal, emit?: Emit): Promise<void> {
     if (!this.copies) return;
-    if (signal.aborted) this.writer.close();
-    else signal.addEventListener('abort', () => this.writer.close(), { once: true });
+    if (signal.aborted) this.closeWriters();
+    else signal.addEventListener('abort', () => this.closeWriters(), { once: true });
     const preparing = this.prepareWriter();
     const scanned = await scanHostFiles(this.matcher.rule.path, this.skips, { deep: true, signal });
     if (this.matcher.rule.initialSync) {
@@ -58,8 +88,8 @@ export class RuleSync {
 
   /** Starts the sync helper in the running container now, so the first change does not wait for it. */
   private async prepareWriter(): Promise<void> {
-    const containerId = await this.deps.findContainer(this.matcher.service).catch(() => undefined);
-    if (containerId !== undefined) await this.writer.prepare(containerId);
+    const ids = await this.containers().catch(() => []);
+    await Promise.all(ids.map((id) => this.writerFor(id).prepare(id)));
   }
 
   /** Takes the batch's changes this rule cares about; true when there were any. */
@@ -84,33 +114,43 @@ export class RuleSync {
     this.pending = new Map();
     const service = this.matcher.service;
     const action = this.matcher.rule.action;
-    const containerId = await this.deps.findContainer(service);
-    if (containerId === undefined) {
+    const containerIds = await this.containers();
+    if (containerIds.length === 0) {
       emit({ type: 'notice', level: 'warn', service, message: `${service}: no running container; ${changes.size} change(s) not applied` });
       return;
     }
     if (this.copies) {
-      await this.copyChanges(containerId, changes, emit, opts.quiet === true);
-      if (opts.catchUp) await this.catchUpTouched(containerId, changes, emit);
+      await this.copyChanges(containerIds, changes, emit, opts.quiet === true);
+      if (opts.catchUp) await this.catchUpTouched(containerIds, changes, emit);
     }
+    // A scaled service: each replica is restarted, or runs the command, and is named in the notice.
+    const who = (i: number): string => (containerIds.length > 1 ? `${service}-${i + 1}` : service);
     if (action === 'sync+restart' || action === 'restart') {
-      const started = performance.now();
-      await this.deps.engine.restartContainer(containerId, this.deps.stopTimeoutS);
-      emit({ type: 'notice', level: 'info', service, message: `${service}: restarted (${elapsed(started)})` });
+      await Promise.all(
+        containerIds.map(async (id, i) => {
+          const started = performance.now();
+          await this.deps.engine.restartContainer(id, this.deps.stopTimeoutS);
+          emit({ type: 'notice', level: 'info', service, message: `${who(i)}: restarted (${elapsed(started)})` });
+        }),
+      );
     }
     if (action === 'sync+exec' && this.matcher.rule.exec) {
       const { command, user, workingDir, environment } = this.matcher.rule.exec;
-      const res = await this.deps.engine.exec(containerId, command, {
-        env: environment,
-        ...(user !== undefined ? { user } : {}),
-        ...(workingDir !== undefined ? { workingDir } : {}),
-      });
-      emit({
-        type: 'notice',
-        level: res.exitCode === 0 ? 'info' : 'warn',
-        service,
-        message: `${service}: ran ${command.join(' ')} (exit ${res.exitCode})`,
-      });
+      await Promise.all(
+        containerIds.map(async (id, i) => {
+          const res = await this.deps.engine.exec(id, command, {
+            env: environment,
+            ...(user !== undefined ? { user } : {}),
+            ...(workingDir !== undefined ? { workingDir } : {}),
+          });
+          emit({
+            type: 'notice',
+            level: res.exitCode === 0 ? 'info' : 'warn',
+            service,
+            message: `${who(i)}: ran ${command.join(' ')} (exit ${res.exitCode})`,
+          });
+        }),
+      );
     }
   }
 
@@ -122,7 +162,7 @@ export class RuleSync {
     if (this.pending.size > 0) await this.apply(emit, { catchUp: false });
   }
 
-  private async copyChanges(containerId: string, changes: ChangeBatch, emit: Emit, quiet: boolean): Promise<void> {
+  private async copyChanges(containerIds: string[], changes: ChangeBatch, emit: Emit, quiet: boolean): Promise<void> {
     const upserts: string[] = [];
     const deletes: string[] = [];
     for (const [p, kind] of changes) {
@@ -131,11 +171,10 @@ export class RuleSync {
     }
     if (upserts.length === 0 && deletes.length === 0) return;
     const started = performance.now();
-    const result = await this.writer.sync(
-      containerId,
-      upserts.map((p) => ({ hostPath: p, containerPath: this.matcher.targetOf(p) })),
-      deletes.map((p) => this.matcher.targetOf(p)),
-    );
+    const copies = upserts.map((p) => ({ hostPath: p, containerPath: this.matcher.targetOf(p) }));
+    const removals = deletes.map((p) => this.matcher.targetOf(p));
+    // Every replica gets the same files; what was synced is taken from replica 1's answer.
+    const [result] = (await Promise.all(containerIds.map((id) => this.writerFor(id).sync(id, copies, removals)))) as [SyncResult];
     for (const p of deletes) this.forget(p);
     for (const [p, stamp] of result.copied) this.synced.set(p, stamp);
     if (quiet) return;
@@ -147,7 +186,7 @@ export class RuleSync {
   }
 
   /** Folders the batch touched: each changed path's folder, and new folders in full. */
-  private async catchUpTouched(containerId: string, changes: ChangeBatch, emit: Emit): Promise<void> {
+  private async catchUpTouched(containerIds: string[], changes: ChangeBatch, emit: Emit): Promise<void> {
     const scopes = new Map<string, boolean>();
     for (const [p, kind] of changes) {
       const dir = p === this.matcher.rule.path ? p : path.dirname(p);
@@ -161,7 +200,7 @@ export class RuleSync {
       const scanned = await scanHostFiles(dir, this.skips, { deep, signal });
       for (const [p, kind] of diffStamps(this.synced, scanned, { dir, deep })) missed.set(p, kind);
     }
-    if (missed.size > 0) await this.copyChanges(containerId, missed, emit, false);
+    if (missed.size > 0) await this.copyChanges(containerIds, missed, emit, false);
   }
 
   private wasSynced(p: string): boolean {

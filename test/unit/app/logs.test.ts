@@ -60,6 +60,19 @@ describe('streamProjectLogs without follow', () => {
     ]);
   });
 
+  it('names the replica of a service with several containers (web-1, web-2), not of one with a single container', async () => {
+    const web2 = { ...container('w2', 'web', { [LABEL.containerNumber]: '2' }), name: 'demo-web-2' };
+    const engine = fakeEngine([web2, container('w1', 'web'), container('d', 'db')], {
+      w1: [{ stream: 'stdout', time: t(1), text: 'one' }],
+      w2: [{ stream: 'stdout', time: t(2), text: 'two' }],
+      d: [{ stream: 'stdout', time: t(3), text: 'db' }],
+    });
+    const lines = await collect(streamProjectLogs({ project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, timestamps: false, signal: new AbortController().signal }, { engine }));
+    expect(lines.map((l) => [l.service, l.replica, l.text])).toEqual([['web', 1, 'one'], ['web', 2, 'two'], ['db', undefined, 'db']]);
+    const layout = lineLayout({ services: ['db', 'web'], timestamps: false, prefix: true, json: false, color: false, out: new PassThrough(), env: {} });
+    expect(lines.map((l) => formatLogLine(l, layout)).join('')).toBe('web-1 | one\nweb-2 | two\ndb  | db\n');
+  });
+
   it('refuses an unknown service, listing the project’s services', async () => {
     const engine = fakeEngine([], {});
     const run = collect(

@@ -135,8 +135,8 @@ describe('recreate (fake engine)', () => {
     await up(request(p, events), { engine, ports, waitForService: ready });
     const notices = events.filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message);
     expect(notices).toEqual([
-      'db: removing demo-db-2 (replica 2; devstack runs one container per service; volumes kept)',
-      'db: removing demo-db-3 (replica 3; devstack runs one container per service; volumes kept)',
+      'db: removing demo-db-2 (replica 2; scale is now 1; volumes kept)',
+      'db: removing demo-db-3 (replica 3; scale is now 1; volumes kept)',
     ]);
     expect([...engine.containers.values()].map((c) => c.request.name)).toEqual(['demo-db-1']);
   });

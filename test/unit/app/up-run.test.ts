@@ -16,12 +16,15 @@ const ports: HostPortPlanner = { plan: async () => noPorts, pickReplacement: asy
 const ready: WaitResult = { ok: true, probe: 'fake', elapsedMs: 3, attempts: 1 };
 const exited = (code: number): WaitResult => ({ ok: false, probe: 'container running', elapsedMs: 5, reason: 'exited', exitCode: code });
 
-/** A planned run over `p` (every service selected) whose waits answer from `verdicts` (ready otherwise). */
+/**
+ * A planned run over `p` (every service selected) whose waits answer from `verdicts` by service or by container
+ * name (ready otherwise).
+ */
 async function runFor(p: Project, verdicts: Record<string, WaitResult> = {}) {
   const engine = new InMemoryEngine();
   for (const s of Object.values(p.services)) engine.images.add(s.image as string);
   const events: StackEvent[] = [];
-  const waitForService: WaitForService = async (w) => verdicts[w.service.name] ?? ready;
+  const waitForService: WaitForService = async (w) => verdicts[(await engine.inspectContainer(w.containerId)).name] ?? verdicts[w.service.name] ?? ready;
   const req: UpRequest = {
     project: p, services: [], forceRecreate: false, removeOrphans: false, build: false, strictPorts: false, resetPorts: false,
     waitTimeoutMs: 5_000, stateDir: '/tmp/unused', signal: new AbortController().signal, onEvent: (e) => events.push(e),
@@ -101,5 +104,29 @@ describe('UpRun steps (fake engine)', () => {
     expect(completedOneShot(service('seed'), exited(0))).toMatchObject({ ok: true, probe: 'exited 0 (one-shot)' });
     expect(completedOneShot(service('seed', { restart: 'always' }), exited(0))).toBeUndefined();
     expect(completedOneShot(service('seed'), exited(1))).toBeUndefined();
+  });
+
+  it('visit starts every replica of a scaled service; a dependent waits for all of them; a broken one is named', async () => {
+    const scaled = () => project([service('db', { scale: 3 }), service('web', { dependsOn: { db: { condition: 'service_healthy', required: true, restart: false } } })]);
+    const { run, engine } = await runFor(scaled());
+    await run.visit('db');
+    await run.visit('web');
+    expect(engine.calls.filter((c) => c.startsWith('start')).sort()).toEqual(['start demo-db-1', 'start demo-db-2', 'start demo-db-3', 'start demo-web-1']);
+    expect(run.containerIds.get('db')).toHaveLength(3);
+
+    const broken = await runFor(scaled(), { 'demo-db-2': exited(1) });
+    await broken.run.visit('db');
+    expect(await broken.run.visit('web').catch((e: unknown) => e)).toBeInstanceOf(DependencyNotReady);
+    expect(broken.engine.calls).not.toContain('start demo-web-1');
+    const err = await broken.run.blame([{ service: 'db', status: 'done' }, { service: 'web', status: 'failed', error: new DependencyNotReady('db') }]);
+    expect(err?.message).toMatch(/^db-2 exited with code 1/);
+  });
+
+  it('a service with scale 0 gets no container and holds nobody up', async () => {
+    const { run, engine } = await runFor(project([service('db', { scale: 0 }), service('web', { dependsOn: dependsOn('db') })]));
+    await run.visit('db');
+    await run.visit('web');
+    expect(engine.calls).toEqual(['create demo-web-1', 'start demo-web-1']);
+    expect(run.containerIds.has('db')).toBe(false);
   });
 });

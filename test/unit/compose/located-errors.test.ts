@@ -112,12 +112,12 @@ describe('located errors', () => {
 
   it('reports bad ports, volumes and commands at their entries', async () => {
     const lines = await errorLines(
-      'services:\n  web:\n    image: a\n    ports: ["99999:80", "8000-8001:80"]\n    volumes: ["./x:relative"]\n    command: echo "unterminated\n',
+      'services:\n  web:\n    image: a\n    ports: ["99999:80", "8000-8001:80-82"]\n    volumes: ["./x:relative"]\n    command: echo "unterminated\n',
     );
     expect(lines).toEqual([
       'compose.yaml:6:14: services.web.command: unterminated " quote in "echo \\"unterminated"',
       'compose.yaml:4:13: services.web.ports[0]: invalid port "99999:80": "99999" is not a port or port range (1-65535)',
-      'compose.yaml:4:25: services.web.ports[1]: invalid port "8000-8001:80": the host and container port ranges differ in size',
+      'compose.yaml:4:25: services.web.ports[1]: invalid port "8000-8001:80-82": the host and container port ranges differ in size',
       'compose.yaml:5:15: services.web.volumes[0]: invalid volume "./x:relative": the container path "relative" must be absolute',
     ]);
   });

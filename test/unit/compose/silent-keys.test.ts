@@ -45,9 +45,9 @@ describe('keys devstack does not apply are named, not dropped', () => {
     return ((await loadYaml(service(body))).warnings ?? []).map((w) => w.replace(/^.*compose\.yaml:/, 'compose.yaml:'));
   }
 
-  it('scale and deploy.replicas other than 1: one container per service', async () => {
-    expect(await warningsOf('    scale: 3\n')).toEqual(['compose.yaml:4:5: services.app.scale is not applied: devstack runs one container per service']);
-    expect(await warningsOf('    deploy:\n      replicas: 0\n')).toEqual(['compose.yaml:5:7: services.app.deploy.replicas is not applied: devstack runs one container per service']);
+  it('scale and deploy.replicas are applied (see Replicas), so they get no warning', async () => {
+    expect(await warningsOf('    scale: 3\n')).toEqual([]);
+    expect(await warningsOf('    deploy:\n      replicas: 0\n')).toEqual([]);
     expect(await warningsOf('    scale: 1\n    deploy: { replicas: 1, mode: replicated }\n')).toEqual([]);
   });
 
