@@ -1,7 +1,7 @@
 // `up` on a remote engine: project folders that services bind-mount become project volumes (core/remote-binds.ts),
 // filled from this host just before each service's container is made, so the container sees the files it would
 // see locally. Files are added and overwritten at each `up`; a file deleted here stays in the volume until
-// `down --volumes`.
+// `down --volumes`, unless `up --watch` / `watch` runs: it keeps the volumes in step (remote-bind-sync.ts).
 import type { Readable } from 'node:stream';
 import type { Engine } from '../core/engine.js';
 import { ComposeError } from '../core/errors.js';
