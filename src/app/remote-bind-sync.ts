@@ -5,6 +5,8 @@
 // sharing the volume sees the same files, and a service that crashed does not stop the sync. The keeper runs the
 // image of a running container that mounts the volume (the only images sure to be on that engine) with `sh`;
 // it is labelled one-off (ps, logs and plans leave it out) and removed when the watch session ends.
+// A bind-mounted single file (copied into the container at `up`) is a sync rule of its own into the service's
+// running container: an edit here is copied there again (never back).
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
@@ -23,6 +25,8 @@ export interface BindSyncRequest {
   files: FileWatchPort;
   project: Project;
   kindOf: (hostPath: string) => HostPathKind;
+  /** The running container of a service (for single files). */
+  findContainer: (service: string) => Promise<string | undefined>;
   onEvent: EventSink;
 }
 
@@ -46,9 +50,15 @@ export async function bindVolumeSyncs(req: BindSyncRequest): Promise<BindVolumeS
   const close = async (): Promise<void> => {
     await Promise.all(keepers.splice(0).map((id) => engine.removeContainer(id, { force: true, removeVolumes: false }).catch(() => undefined)));
   };
-  if (byVolume.size === 0) return { rules: [], close };
-  const containers = await engine.listProjectContainers(project.name);
   const rules: RuleSyncHandle[] = [];
+  for (const file of plan.files) {
+    const service = project.services[file.service];
+    if (!service) continue;
+    const rule: WatchRule = { action: 'sync', path: file.hostFile, target: file.target, ignore: [], include: [], initialSync: false };
+    rules.push(await req.files.createRuleSync({ service, rule, engine, findContainer: req.findContainer, copy: true, stopTimeoutS: 0 }));
+  }
+  if (byVolume.size === 0) return { rules, close };
+  const containers = await engine.listProjectContainers(project.name);
   try {
     for (const [volumeName, { hostDir, services }] of byVolume) {
       const running = services.map((s) => runningServiceContainer(containers, s)).find((c) => c !== undefined);

@@ -31,6 +31,8 @@ export interface UpRunInput {
   signal: AbortSignal;
   /** A remote engine: fills the project volumes that stand in for the service's bind mounts, before its create. */
   fillBindVolumes?: (service: string, imageRef: string) => Promise<void>;
+  /** A remote engine: copies the service's bind-mounted single files into its container, before it starts. */
+  putBindFiles?: (service: string, containerId: string) => Promise<void>;
 }
 
 export class UpRun {
@@ -100,7 +102,7 @@ export class UpRun {
 
   /** While its dependencies become ready: its image is built or pulled and its container created. */
   private async prepare(name: string): Promise<PreparedContainer> {
-    const { req, deps, portPlan, specs, actions, rebuild } = this.input;
+    const { req, deps, portPlan, specs, actions, rebuild, putBindFiles } = this.input;
     const imageRef = await this.imageFor(name);
     await this.input.fillBindVolumes?.(name, imageRef);
     const action = recreateIfImageChanged(actions.get(name) as ServiceAction, await deps.engine.imageId?.(imageRef));
@@ -115,6 +117,7 @@ export class UpRun {
       renewAnonymousVolumes: rebuild.has(name),
       location: this.service(name).source,
       onEvent: req.onEvent,
+      ...(putBindFiles ? { copyIn: (cid: string) => putBindFiles(name, cid) } : {}),
       onCreated: (cid) => {
         this.createdThisRun.push(cid);
         this.createdFor.set(name, cid);

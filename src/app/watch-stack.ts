@@ -43,6 +43,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
   // A remote engine: the volumes carrying bind-mounted folders are kept in sync (remote-bind-sync.ts).
   const kindOf = deps.remoteBinds?.kindOf;
   await assertWatchedServicesRun(engine, req.project, req.services);
+  const findContainer = async (service: string) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id;
   const exclusive: Exclusive = req.exclusive ?? ((task) => task());
   const upSettings = { strictPorts: req.strictPorts, waitTimeoutMs: req.waitTimeoutMs, stateDir: req.stateDir, onEvent: req.onEvent };
   await watchProject({
@@ -52,12 +53,12 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     services: req.services,
     signal: req.signal,
     onEvent: req.onEvent,
-    findContainer: async (service) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id,
+    findContainer,
     rebuildService: async (service, signal, project) => {
       await exclusive(() => rebuildService({ project, service, signal, ...upSettings }, deps));
     },
     ...(req.changedSinceLoad ? { changedSinceLoad: req.changedSinceLoad } : {}),
-    ...(kindOf ? { bindVolumeSyncs: (project: Project) => bindVolumeSyncs({ engine, files: deps.files, project, kindOf, onEvent: req.onEvent }) } : {}),
+    ...(kindOf ? { bindVolumeSyncs: (project: Project) => bindVolumeSyncs({ engine, files: deps.files, project, kindOf, findContainer, onEvent: req.onEvent }) } : {}),
     reloadProject: async (signal) => {
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);

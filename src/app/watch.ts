@@ -143,7 +143,7 @@ async function watchOnce(req: WatchRequest, project: Project, from: Handover | u
     await watcher.ready;
     if (from) await from.close();
     if (!session.signal.aborted) {
-      const names = [...services.map((s) => s.name), ...(bindSyncs.rules.length > 0 ? ['bind-mounted folders'] : [])].join(', ');
+      const names = [...services.map((s) => s.name), ...(bindSyncs.rules.length > 0 ? ['bind mounts (remote engine)'] : [])].join(', ');
       req.onEvent({ type: 'notice', level: 'info', message: `watching ${names} for changes` });
       const changed = req.changedSinceLoad?.(project).map((f) => path.resolve(f));
       // A project file the old watcher saw change counts only if it changed after this load read it.

@@ -78,8 +78,8 @@ export async function hostPortPlanner(): Promise<HostPortPlanner> {
 
 /** What `up` needs to carry bind-mounted project folders to a remote engine. */
 export async function remoteBindDeps(): Promise<RemoteBindDeps> {
-  const [{ createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
-  return { archive: createFolderArchive, kindOf: hostPathKind };
+  const [{ createFileArchive, createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
+  return { archive: createFolderArchive, fileArchive: createFileArchive, kindOf: hostPathKind };
 }
 
 /** File watching and syncing into containers, for `watch` and `up --watch`. */
