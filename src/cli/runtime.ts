@@ -125,8 +125,8 @@ export async function loadProjectForTeardown(
   }
 }
 
-/** Postgres maintenance sessions and the init-script digest, for `reset-db` and `snapshot-db`. */
-export async function postgresTools(): Promise<{
+/** Postgres maintenance sessions (reaching the server as probes do on `engine`) and the init-script digest, for `reset-db` and `snapshot-db`. */
+export async function postgresTools(engine: Engine): Promise<{
   openPostgresAdmin: OpenPostgresAdmin;
   digestHostPaths: (paths: string[]) => Promise<string>;
 }> {
@@ -134,7 +134,7 @@ export async function postgresTools(): Promise<{
     import('../engine/postgres/postgres-admin.js'),
     import('../engine/postgres/init-scripts-digest.js'),
   ]);
-  return { openPostgresAdmin, digestHostPaths };
+  return { openPostgresAdmin: (container, project, signal) => openPostgresAdmin(container, project, signal, engine), digestHostPaths };
 }
 
 /** What `doctor` reads of each service's build context. */
