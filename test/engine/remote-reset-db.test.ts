@@ -2,7 +2,7 @@
 // devstack-r): the maintenance session reaches Postgres the way readiness probes do there — over ssh a relay to
 // the engine host's address, over tcp a relay exec'd in the container — never this host's loopback. Fails, never
 // skips, when that engine is not there.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,33 @@ describe('reset-db and snapshot-db on a remote engine', () => {
     expect(restored.status, restored.stderr).toBe(0);
     expect(tables(project)).toEqual(['kept']);
 
+    const down = run('down', '--volumes', '--yes');
+    expect(down.status, down.stderr).toBe(0);
+  });
+
+  it('over ssh with init scripts carried from this host: an edit of them is seen, and the server initialised again', () => {
+    const { project, cwd } = postgresProject();
+    mkdirSync(path.join(cwd, 'init'));
+    writeFileSync(path.join(cwd, 'init', '01.sql'), 'CREATE TABLE seeded (v int);\n');
+    const compose = path.join(cwd, 'compose.yaml');
+    writeFileSync(compose, readFileSync(compose, 'utf8').replace('volumes: [dbdata:/var/lib/postgresql/data]', 'volumes: [dbdata:/var/lib/postgresql/data, "./init:/docker-entrypoint-initdb.d:ro"]'));
+    const env = { DOCKER_HOST: remote.sshHost };
+    const run = (...args: string[]) => devstack([...args, '-p', project], { cwd, env });
+    const up = run('up');
+    expect(up.status, up.stderr).toBe(0);
+    expect(tables(project)).toEqual(['seeded']);
+    const first = run('reset-db', '--yes');
+    expect(first.stderr).toContain('initialised from scratch');
+    psql(project, 'CREATE TABLE extra (v int)');
+    const fromBaseline = run('reset-db', '--yes');
+    expect(fromBaseline.stderr).toContain('restored snapshot fresh');
+    expect(tables(project)).toEqual(['seeded']);
+
+    writeFileSync(path.join(cwd, 'init', '01.sql'), 'CREATE TABLE seeded_again (v int);\n');
+    const changed = run('reset-db', '--yes');
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain('initialising from scratch (the configuration, image or init scripts changed since the baseline)');
+    expect(tables(project)).toEqual(['seeded_again']);
     const down = run('down', '--volumes', '--yes');
     expect(down.status, down.stderr).toBe(0);
   });
