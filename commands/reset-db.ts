@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { confirm } from '../src/cli/confirm.js';
 import { formatResetDb } from '../src/cli/render-db.js';
-import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive, readinessWaiter, stateDir } from '../src/cli/runtime.js';
+import { hostPortPlanner, loadProjectFromFlags, openDockerEngine, postgresTools, projectExclusive, readinessWaiter, remoteBindDeps, stateDir } from '../src/cli/runtime.js';
 import { waitTimeoutFlag, yesFlag } from '../src/cli/shared-flags.js';
 
 export default class ResetDb extends DevstackCommand {
@@ -42,8 +42,13 @@ export default class ResetDb extends DevstackCommand {
         },
         {
           engine,
-          ...(await postgresTools()),
-          upDeps: async () => ({ ports: await hostPortPlanner(), waitForService: await readinessWaiter() }),
+          ...(await postgresTools(engine)),
+          upDeps: async () => ({
+            ports: await hostPortPlanner(),
+            waitForService: await readinessWaiter(),
+            // A remote engine: the from-scratch `up` carries bind-mounted init scripts as `up` does.
+            ...(engine.location?.kind === 'remote' ? { remoteBinds: await remoteBindDeps() } : {}),
+          }),
         },
       ));
       await progress.close();

@@ -27,7 +27,7 @@ export default class SnapshotDb extends DevstackCommand {
     const project = await loadProjectFromFlags(flags);
     const engine = await openDockerEngine(this.interrupt.signal);
     const snapshots = await import('../src/app/db-snapshots.js');
-    const { openPostgresAdmin } = await postgresTools();
+    const { openPostgresAdmin } = await postgresTools(engine);
     const target = {
       project,
       ...(flags.service ? { service: flags.service } : {}),

@@ -36,6 +36,11 @@ export interface ApplyRequest {
   onCreated: (id: string) => void;
   /** `web-2`: which replica, for the progress lines of a service that runs several containers. */
   replicaLabel?: string;
+  /**
+   * Copies files into the container once it exists and before it starts (single files bind-mounted on a remote
+   * engine); a kept or stopped container gets them again, so they are this host's at each `up`.
+   */
+  copyIn?: (id: string) => Promise<void>;
 }
 
 /** The progress detail of a step: the replica (when the service runs several) and the reason, if any. */
@@ -60,6 +65,7 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
   switch (action.kind) {
     case 'keep':
       await restoreParkedName(req, action.container);
+      await req.copyIn?.(action.container.id);
       return {
         start: async () => {
           onEvent({ type: 'service', service, phase: 'unchanged', ...stepDetail(req) });
@@ -68,6 +74,7 @@ export async function prepareServiceContainer(req: ApplyRequest): Promise<Prepar
       };
     case 'start':
       await restoreParkedName(req, action.container);
+      await req.copyIn?.(action.container.id);
       return {
         start: async () => {
           onEvent({ type: 'service', service, phase: 'start', ...stepDetail(req) });
@@ -130,11 +137,24 @@ async function restoreParkedName(req: ApplyRequest, container: ContainerInfo): P
 
 /** Creates the container; a refusal that is the compose file's fault (a missing bind source) points at the service. */
 async function createLocated(req: ApplyRequest, request: ContainerRequest): Promise<string> {
+  let id: string;
   try {
-    return await req.engine.createContainer(request);
+    id = await req.engine.createContainer(request);
   } catch (e) {
     if (!isDevstackError(e) || e.kind !== 'compose' || e.location || !req.location) throw e;
     throw new DevstackError('compose', e.message, { location: req.location, ...(e.hint ? { hint: e.hint } : {}), cause: e });
+  }
+  await copyInOrRemove(req, id);
+  return id;
+}
+
+/** A container that cannot get its files is removed, not left half made. */
+async function copyInOrRemove(req: ApplyRequest, id: string): Promise<void> {
+  try {
+    await req.copyIn?.(id);
+  } catch (e) {
+    await req.engine.removeContainer(id, { force: true, removeVolumes: true }).catch(() => undefined);
+    throw e;
   }
 }
 
@@ -184,6 +204,7 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
       await engine.removeContainer(id, { force: true, removeVolumes: true });
       current = { ...current, ports: current.ports.map((p) => (p === binding ? { ...p, hostPort: replacement } : p)) };
       id = await engine.createContainer(current);
+      await copyInOrRemove(req, id);
       req.onCreated(id);
     }
   }

@@ -81,7 +81,7 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
     const snapshot = snapshots.get(wanted);
     if (req.to !== undefined && !snapshot) throw noSuchSnapshot(req.to, name, snapshots);
     if (req.to === undefined) {
-      const fingerprint = await fingerprintOf(container, deps);
+      const fingerprint = await fingerprintOf(container, service, deps);
       if (req.fromScratch) reinitialise = '--from-scratch';
       else if (!snapshot) reinitialise = 'no fresh baseline yet';
       else if (snapshot.fingerprint !== fingerprint) reinitialise = 'the configuration, image or init scripts changed since the baseline';
@@ -115,7 +115,7 @@ export async function resetDb(req: ResetDbRequest, deps: ResetDbDeps): Promise<R
   const fresh = await runningPostgres(req, deps.engine);
   const freshAdmin = await deps.openPostgresAdmin(fresh.container, req.project.name, req.signal);
   try {
-    const baseline = await saveSnapshot(freshAdmin, FRESH_SNAPSHOT, await fingerprintOf(fresh.container, deps));
+    const baseline = await saveSnapshot(freshAdmin, FRESH_SNAPSHOT, await fingerprintOf(fresh.container, service, deps));
     req.onEvent({
       type: 'notice',
       level: 'info',
@@ -176,8 +176,12 @@ async function ownedDataVolume(req: ResetDbRequest, deps: ResetDbDeps, service: 
 }
 
 /** What the server's data was initialised from: the service's configuration, its image and its init scripts. */
-async function fingerprintOf(container: ContainerDetails, deps: ResetDbDeps): Promise<string> {
-  const initScripts = (container.mounts ?? []).filter((m) => m.type === 'bind' && isInitScriptsMount(m.target)).map((m) => m.source).sort();
+async function fingerprintOf(container: ContainerDetails, service: ServiceConfig, deps: ResetDbDeps): Promise<string> {
+  const bound = (container.mounts ?? []).filter((m) => m.type === 'bind' && isInitScriptsMount(m.target)).map((m) => m.source);
+  // On a remote engine they are carried in a project volume or copied in (remote-bind-volumes.ts), not bound:
+  // the service's own bind mounts name them.
+  const carried = service.volumes.flatMap((v) => (v.type === 'bind' && isInitScriptsMount(v.target) ? [v.source] : []));
+  const initScripts = [...new Set([...bound, ...carried])].sort();
   const parts = {
     config: container.labels[LABEL.configHash] ?? '',
     image: container.imageId ?? container.image,

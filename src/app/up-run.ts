@@ -33,6 +33,8 @@ export interface UpRunInput {
   signal: AbortSignal;
   /** A remote engine: fills the project volumes that stand in for the service's bind mounts, before its create. */
   fillBindVolumes?: (service: string, imageRef: string) => Promise<void>;
+  /** A remote engine: copies the service's bind-mounted single files into its container, before it starts. */
+  putBindFiles?: (service: string, containerId: string) => Promise<void>;
 }
 
 export class UpRun {
@@ -127,7 +129,7 @@ export class UpRun {
 
   /** While its dependencies become ready: its image is built or pulled and its container created. */
   private async prepare(name: string, index: number): Promise<PreparedContainer> {
-    const { req, deps, portPlan, specs, actions, rebuild } = this.input;
+    const { req, deps, portPlan, specs, actions, rebuild, putBindFiles } = this.input;
     const imageRef = await this.imageFor(name);
     await this.bindVolumesFilled(name, imageRef);
     const replicas = actions.get(name) as ServiceAction[];
@@ -144,6 +146,7 @@ export class UpRun {
       ...(replicas.length > 1 ? { replicaLabel: `${name}-${action.replica}` } : {}),
       location: this.service(name).source,
       onEvent: req.onEvent,
+      ...(putBindFiles ? { copyIn: (cid: string) => putBindFiles(name, cid) } : {}),
       onCreated: (cid) => {
         this.createdThisRun.push(cid);
         this.createdFor.set(name, cid);

@@ -117,7 +117,7 @@ export async function up(req: UpRequest, deps: UpDeps): Promise<UpResult> {
     onEvent,
   });
 
-  const run = new UpRun({ req: carried ? { ...req, project } : req, deps, graph, selected, portPlan, specs, actions, rebuild, deadline, signal, ...(carried ? { fillBindVolumes: (name: string, imageRef: string) => carried.fill(name, imageRef) } : {}) });
+  const run = new UpRun({ req: carried ? { ...req, project } : req, deps, graph, selected, portPlan, specs, actions, rebuild, deadline, signal, ...(carried ? { fillBindVolumes: (name: string, imageRef: string) => carried.fill(name, imageRef), putBindFiles: (name: string, id: string) => carried.putFiles(name, id) } : {}) });
   run.prepareImages();
   const outcomes = await walkGraph(graph, { direction: 'up', only: selected, concurrency: WALK_CONCURRENCY, signal, visit: (name) => run.visit(name) });
   if (!signal.aborted) await run.confirm();

@@ -12,6 +12,7 @@ import { LABEL, runningServiceContainer } from '../core/labels.js';
 import type { Project } from '../core/model.js';
 import type { Exclusive } from '../core/project-lock.js';
 import { rebuildService } from './rebuild-service.js';
+import { bindVolumeSyncs } from './remote-bind-sync.js';
 import { up, type UpDeps, type UpResult } from './up.js';
 import { nestedUpRequest } from './up-request.js';
 import { watchProject } from './watch.js';
@@ -41,7 +42,10 @@ export interface WatchStackDeps extends UpDeps {
 
 export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): Promise<void> {
   const { engine } = deps;
+  // A remote engine: the volumes carrying bind-mounted folders are kept in sync (remote-bind-sync.ts).
+  const kindOf = deps.remoteBinds?.kindOf;
   await assertWatchedServicesRun(engine, req.project, req.services);
+  const findContainer = async (service: string) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id;
   const exclusive: Exclusive = req.exclusive ?? ((task) => task());
   const upSettings = { strictPorts: req.strictPorts, waitTimeoutMs: req.waitTimeoutMs, stateDir: req.stateDir, onEvent: req.onEvent };
   await watchProject({
@@ -51,7 +55,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
     services: req.services,
     signal: req.signal,
     onEvent: req.onEvent,
-    findContainer: async (service) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id,
+    findContainer,
     findReplicas: async (service) =>
       (await engine.listProjectContainers(req.project.name))
         .filter((c) => c.labels[LABEL.service] === service && c.labels[LABEL.oneoff] !== 'True' && c.status === 'running' && !isParked(c))
@@ -61,6 +65,7 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
       await exclusive(() => rebuildService({ project, service, signal, ...upSettings }, deps));
     },
     ...(req.changedSinceLoad ? { changedSinceLoad: req.changedSinceLoad } : {}),
+    ...(kindOf ? { bindVolumeSyncs: (project: Project) => bindVolumeSyncs({ engine, files: deps.files, project, kindOf, findContainer, onEvent: req.onEvent }) } : {}),
     reloadProject: async (signal) => {
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);

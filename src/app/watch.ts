@@ -36,6 +36,11 @@ export interface WatchRequest {
    * ready, so that a save made during a reload, or during `up` before watching began, is not lost.
    */
   changedSinceLoad?: (project: Project) => string[];
+  /**
+   * A remote engine: sync rules that keep the volumes standing in for bind-mounted folders in step with them
+   * (remote-bind-sync.ts), set up for each session and closed with it.
+   */
+  bindVolumeSyncs?: (project: Project) => Promise<{ rules: RuleSyncHandle[]; close(): Promise<void> }>;
 }
 
 /**
@@ -81,8 +86,16 @@ interface Handover {
 
 /** One watch session over `project`; resolves with the handover to the reloaded project, or undefined on abort. */
 async function watchOnce(req: WatchRequest, project: Project, from: Handover | undefined): Promise<Handover | undefined> {
-  const services = watchedServices(project, req.services);
-  const rules = await ruleSyncs(req, project, services);
+  const bindSyncs = (await req.bindVolumeSyncs?.(project)) ?? { rules: [], close: () => Promise.resolve() };
+  let services: ServiceConfig[];
+  let rules: RuleSyncHandle[];
+  try {
+    services = watchedServices(project, req.services, bindSyncs.rules.length > 0);
+    rules = [...(await ruleSyncs(req, project, services)), ...bindSyncs.rules];
+  } catch (err) {
+    await bindSyncs.close();
+    throw err;
+  }
   const configFiles = (project.configFiles ?? [...project.composeFiles, path.join(project.workingDir, '.env')]).map((f) => path.resolve(f));
   const session = new AbortController();
   const stopSession = (): void => session.abort();
@@ -126,13 +139,14 @@ async function watchOnce(req: WatchRequest, project: Project, from: Handover | u
       req.signal.removeEventListener('abort', stopSession);
       await watcher.close();
       await apply.idle();
+      await bindSyncs.close();
     })());
   try {
     await Promise.all(rules.map((r) => r.start(session.signal, req.onEvent)));
     await watcher.ready;
     if (from) await from.close();
     if (!session.signal.aborted) {
-      const names = services.map((s) => s.name).join(', ');
+      const names = [...services.map((s) => s.name), ...(bindSyncs.rules.length > 0 ? ['bind mounts (remote engine)'] : [])].join(', ');
       req.onEvent({ type: 'notice', level: 'info', message: `watching ${names} for changes` });
       const changed = req.changedSinceLoad?.(project).map((f) => path.resolve(f));
       // A project file the old watcher saw change counts only if it changed after this load read it.
@@ -155,7 +169,8 @@ async function watchOnce(req: WatchRequest, project: Project, from: Handover | u
   return { project: reloadedProject, missed, missedDirs, close };
 }
 
-function watchedServices(project: Project, chosen: string[]): ServiceConfig[] {
+/** `bindSyncsToo`: folders are kept in sync anyway, so no service needs `develop.watch`. */
+function watchedServices(project: Project, chosen: string[], bindSyncsToo = false): ServiceConfig[] {
   const unknown = chosen.filter((s) => !project.services[s]);
   if (unknown.length > 0) {
     throw new DevstackError('not-found', `No service ${unknown.join(', ')} in this project.`, {
@@ -164,7 +179,7 @@ function watchedServices(project: Project, chosen: string[]): ServiceConfig[] {
   }
   const candidates = chosen.length > 0 ? chosen.map((s) => project.services[s]!) : Object.values(project.services);
   const watched = candidates.filter((s) => (s.develop?.watch.length ?? 0) > 0);
-  if (watched.length === 0) {
+  if (watched.length === 0 && !bindSyncsToo) {
     throw new DevstackError('compose', 'None of the selected services has `develop.watch` rules.', {
       hint: 'Add `develop: { watch: [{ action: sync, path: ./src, target: /app/src }] }` to a service.',
     });

@@ -80,8 +80,8 @@ export async function hostPortPlanner(): Promise<HostPortPlanner> {
 
 /** What `up` needs to carry bind-mounted project folders to a remote engine. */
 export async function remoteBindDeps(): Promise<RemoteBindDeps> {
-  const [{ createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
-  return { archive: createFolderArchive, kindOf: hostPathKind };
+  const [{ createFileArchive, createFolderArchive }, { hostPathKind }] = await Promise.all([import('../engine/docker/build-context.js'), import('../engine/project-files/host-path-kind.js')]);
+  return { archive: createFolderArchive, fileArchive: createFileArchive, kindOf: hostPathKind };
 }
 
 /** File watching and syncing into containers, for `watch` and `up --watch`. */
@@ -127,8 +127,8 @@ export async function loadProjectForTeardown(
   }
 }
 
-/** Postgres maintenance sessions and the init-script digest, for `reset-db` and `snapshot-db`. */
-export async function postgresTools(): Promise<{
+/** Postgres maintenance sessions (reaching the server as probes do on `engine`) and the init-script digest, for `reset-db` and `snapshot-db`. */
+export async function postgresTools(engine: Engine): Promise<{
   openPostgresAdmin: OpenPostgresAdmin;
   digestHostPaths: (paths: string[]) => Promise<string>;
 }> {
@@ -136,7 +136,7 @@ export async function postgresTools(): Promise<{
     import('../engine/postgres/postgres-admin.js'),
     import('../engine/postgres/init-scripts-digest.js'),
   ]);
-  return { openPostgresAdmin, digestHostPaths };
+  return { openPostgresAdmin: (container, project, signal) => openPostgresAdmin(container, project, signal, engine), digestHostPaths };
 }
 
 /** What `doctor` reads of each service's build context. */

@@ -7,7 +7,7 @@ import type { Project } from '../core/model.js';
 import { printLogLines } from './log-printer.js';
 import { chooseProgress } from './progress/choose-progress.js';
 import { applyScaleOverrides } from '../app/scale-overrides.js';
-import { fileWatcher, hostPortPlanner, LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, projectExclusive, readinessWaiter, stateDir, type ProjectFlags } from './runtime.js';
+import { fileWatcher, hostPortPlanner, LOCK_WAIT_LIMIT_MS, loadProjectFromFlags, projectExclusive, readinessWaiter, remoteBindDeps, stateDir, type ProjectFlags } from './runtime.js';
 
 export interface WatchSessionOptions {
   project: Project;
@@ -50,7 +50,11 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
     ...(opts.logsSince !== undefined ? { since: String(opts.logsSince) } : { tail: 0 }),
   }, { engine });
   const printing = printLogLines(lines, { out: process.stdout, services, timestamps: false, prefix: true, json: flags.json, color: true, signal });
-  const deps = { engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter() };
+  const deps = {
+    engine, files: await fileWatcher(), ports: await hostPortPlanner(), waitForService: await readinessWaiter(),
+    // A remote engine: bind-mounted folders are carried in volumes (a reload's `up` too) that watching keeps in step.
+    ...(engine.location?.kind === 'remote' ? { remoteBinds: await remoteBindDeps() } : {}),
+  };
   const exclusive = await projectExclusive(project.name, { signal, waitLimitMs: opts.waitTimeoutMs, onEvent: progress.onEvent });
   // A remote engine: its published ports come to this host's loopback while watching, as `devstack forward` does.
   const forwards = engine.location?.kind === 'remote' ? await openForwards(project.name, engine, progress.onEvent) : undefined;

@@ -37,6 +37,8 @@ export interface RuleSyncRequest {
   /** false: a bind mount already shows the rule's path in the container; nothing is copied. */
   copy: boolean;
   stopTimeoutS: number;
+  /** The folder whose .dockerignore leaves files out (a bind-mounted folder kept in sync); default: the build context's. */
+  dockerignoreDir?: string;
 }
 
 export interface ChangeWatchRequest {

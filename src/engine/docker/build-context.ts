@@ -189,6 +189,30 @@ export async function createFolderArchive(dir: string, confineTo: string): Promi
   return Readable.from(pack, { objectMode: false });
 }
 
+/**
+ * One file of the project as a tar stream whose entry is `entryPath` (slash-separated, relative; its folders are
+ * entries too, mode 0755): what puts a single bind-mounted file into a container on a remote engine.
+ */
+export async function createFileArchive(file: string, entryPath: string, confineTo: string): Promise<Readable> {
+  const realConfine = await realExisting(path.resolve(confineTo), 'project folder');
+  const real = await realExisting(file, 'file');
+  if (!isInside(realConfine, real)) {
+    throw new DevstackError('compose', `the file ${file} (→ ${real}) is outside the project folder ${confineTo}`, {
+      hint: 'Only files inside the project are copied to a remote engine.',
+    });
+  }
+  const stats = await stat(real);
+  const pack = tarStream.pack();
+  const fill = async () => {
+    const parts = entryPath.split('/');
+    for (let i = 1; i < parts.length; i++) await addWhole(pack, { name: parts.slice(0, i).join('/'), type: 'directory', mode: 0o755, mtime: stats.mtime, uid: 0, gid: 0 });
+    await addFile(pack, { name: entryPath, type: 'file', mode: stats.mode & 0o7777, mtime: stats.mtime, uid: 0, gid: 0, size: stats.size }, real);
+    pack.finalize();
+  };
+  fill().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
+  return Readable.from(pack, { objectMode: false });
+}
+
 export async function createBuildContext(req: BuildContextRequest): Promise<Readable> {
   const paths = await resolveBuildPaths(req);
   const matcher = await loadMatcher(paths.contextDir, paths.dockerfileInContext);

@@ -1,39 +1,63 @@
 // PostgresAdmin with pg: one maintenance session (on template1, so that any database can be dropped or
 // copied) as the container's POSTGRES_USER, the superuser the official image makes. Reached the way the
-// readiness probe reaches the server: the published port, else the container's IP.
+// readiness probe reaches the server: the published port, else the container's IP — on a remote engine through
+// the probe's route (an ssh relay to that address on the engine host, the engine host's address, or a relay
+// exec'd in the container; see probes/probe-route.ts), never this host's loopback.
 import type pgTypes from 'pg';
-import type { ContainerDetails } from '../../core/engine.js';
+import type { ContainerDetails, Engine, PortRelay } from '../../core/engine.js';
 import { DevstackError } from '../../core/errors.js';
 import type { PostgresAdmin } from '../../core/postgres-admin.js';
 import { DEFAULT_POSTGRES_PORT, postgresSettingsFromEnv } from '../../core/readiness.js';
 import { TEMPLATE_PREFIX } from '../../core/db-snapshots.js';
 import { resolveProbeEndpoint } from '../probes/probe-endpoint.js';
-import { formatEndpoint } from '../probes/probe.js';
+import { formatEndpoint, type ProbeEndpoint } from '../probes/probe.js';
+import { routeProbe } from '../probes/probe-route.js';
 
 /** SQLSTATE object_in_use: "source database … is being accessed by other users" (a client came back). */
 const OBJECT_IN_USE = '55006';
 const COPY_ATTEMPTS = 3;
 
-export async function openPostgresAdmin(container: ContainerDetails, project: string, signal: AbortSignal): Promise<PostgresAdmin> {
+/** `engine`: the engine the container runs on (a remote one changes the route); absent: dial as on this host. */
+export async function openPostgresAdmin(container: ContainerDetails, project: string, signal: AbortSignal, engine?: Pick<Engine, 'location' | 'openPortRelay' | 'openExecStream'>): Promise<PostgresAdmin> {
   const endpoint = resolveProbeEndpoint(container, DEFAULT_POSTGRES_PORT, project);
   if (!endpoint) {
     throw new DevstackError('database', `${container.name} has no address devstack can reach (no published 5432, no network IP).`);
   }
   const { user, password } = postgresSettingsFromEnv(container.env);
+  const reached = await reach(container, endpoint, engine);
   const pg: typeof pgTypes = (await import('pg')).default;
-  const client = new pg.Client({ host: endpoint.host, port: endpoint.port, user, password, database: 'template1', connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({ host: reached.dial.host, port: reached.dial.port, user, password, database: 'template1', connectionTimeoutMillis: 5000 });
   client.on('error', () => {});
-  const where = `${formatEndpoint(endpoint)} as ${user}`;
+  const where = `${reached.where} as ${user}`;
   const onAbort = () => void client.end().catch(() => {});
   signal.addEventListener('abort', onAbort, { once: true });
+  const detach = (): void => {
+    signal.removeEventListener('abort', onAbort);
+    void reached.relay?.close().catch(() => undefined);
+  };
   try {
     await client.connect();
   } catch (err) {
-    signal.removeEventListener('abort', onAbort);
+    detach();
     throw databaseError(err, `cannot open a session on ${container.name} (${where})`);
   }
   const version = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
-  return new PgAdmin(client, pg, version, () => signal.removeEventListener('abort', onAbort));
+  return new PgAdmin(client, pg, version, detach);
+}
+
+/** Where to dial for the server, and the relay that carries it there (a remote engine). */
+async function reach(container: ContainerDetails, endpoint: ProbeEndpoint, engine: Pick<Engine, 'location' | 'openPortRelay' | 'openExecStream'> | undefined): Promise<{ dial: ProbeEndpoint; where: string; relay?: PortRelay }> {
+  const route = engine ? routeProbe(engine, container, DEFAULT_POSTGRES_PORT, endpoint) : ({ kind: 'direct', endpoint } as const);
+  if (route.kind === 'direct') return { dial: route.endpoint, where: formatEndpoint(route.endpoint) };
+  if (route.kind === 'unreachable') throw new DevstackError('database', `cannot reach ${container.name}: ${route.reason}.`);
+  const where = `${formatEndpoint(route.target)} ${route.where}`;
+  let relay: PortRelay;
+  try {
+    relay = await route.open();
+  } catch (err) {
+    throw new DevstackError('database', `cannot reach ${container.name} (${where}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return { dial: { host: relay.host, port: relay.port }, where, relay };
 }
 
 class PgAdmin implements PostgresAdmin {

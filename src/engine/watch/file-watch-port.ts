@@ -17,8 +17,9 @@ export const fileWatchPort: FileWatchPort = {
   async createRuleSync(req: RuleSyncRequest): Promise<RuleSyncHandle> {
     const { service, rule } = req;
     const build = service.build;
-    const patterns = build ? await readBuildDockerignore(build.context, build.dockerfile) : undefined;
-    const matcher = new WatchRuleMatcher(service.name, rule, build && patterns ? { dockerignore: { contextDir: build.context, patterns } } : {});
+    const ignoreFrom = req.dockerignoreDir !== undefined ? { context: req.dockerignoreDir, dockerfile: '' } : build;
+    const patterns = ignoreFrom ? await readBuildDockerignore(ignoreFrom.context, ignoreFrom.dockerfile) : undefined;
+    const matcher = new WatchRuleMatcher(service.name, rule, ignoreFrom && patterns ? { dockerignore: { contextDir: ignoreFrom.context, patterns } } : {});
     const sync = new RuleSync(matcher, { engine: req.engine, findContainer: req.findContainer, ...(req.findReplicas ? { findReplicas: req.findReplicas } : {}), copy: req.copy, stopTimeoutS: req.stopTimeoutS });
     const handle: RuleSyncHandle = {
       service: service.name,
@@ -68,7 +69,8 @@ export const fileWatchPort: FileWatchPort = {
 };
 
 async function readBuildDockerignore(context: string, dockerfile: string): Promise<string[] | undefined> {
-  for (const file of [path.join(context, `${dockerfile}.dockerignore`), path.join(context, '.dockerignore')]) {
+  const files = dockerfile === '' ? [] : [path.join(context, `${dockerfile}.dockerignore`)];
+  for (const file of [...files, path.join(context, '.dockerignore')]) {
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text !== undefined) return readDockerignore(text);
   }

@@ -29,10 +29,23 @@ describe('planRemoteBinds', () => {
     ]);
   });
 
-  it('files, paths outside the project, sockets and missing folders: located issues, one each', () => {
+  it('a project file is not mounted: it is listed to be copied into the container at its target', () => {
     const plan = planRemoteBinds(
       project([
-        { type: 'bind', source: '/p/seed.sql', target: '/seed.sql', readOnly: true, createHostPath: false },
+        { type: 'bind', source: '/p/seed.sql', target: '/docker-entrypoint-initdb.d/seed.sql', readOnly: true, createHostPath: false },
+        { type: 'volume', source: 'data', target: '/var/lib/postgresql/data', readOnly: false },
+      ]),
+      kindOf,
+    );
+    expect(plan.issues).toEqual([]);
+    expect(plan.copies).toEqual([]);
+    expect(plan.files).toEqual([{ service: 'db', hostFile: '/p/seed.sql', target: '/docker-entrypoint-initdb.d/seed.sql' }]);
+    expect(plan.project.services.db!.volumes).toEqual([{ type: 'volume', source: 'data', target: '/var/lib/postgresql/data', readOnly: false }]);
+  });
+
+  it('paths outside the project, sockets and missing paths: located issues, one each', () => {
+    const plan = planRemoteBinds(
+      project([
         { type: 'bind', source: '/etc', target: '/host-etc', readOnly: true, createHostPath: false },
         { type: 'bind', source: '/run/docker.sock', target: '/var/run/docker.sock', readOnly: false, createHostPath: false },
         { type: 'bind', source: '/p/gone', target: '/gone', readOnly: false, createHostPath: true },
@@ -41,10 +54,9 @@ describe('planRemoteBinds', () => {
     );
     expect(plan.copies).toEqual([]);
     expect(plan.issues.map((i) => `${i.location.line}:${i.location.col} ${i.message}`)).toEqual([
-      '2:3 service db: bind mount /p/seed.sql:/seed.sql is a single file, which devstack does not carry to a remote engine yet; mount its folder instead',
-      "2:3 service db: bind mount /etc:/host-etc is outside the project folder /p: on a remote engine it would mount the engine host's own /etc, not this host's; on a remote engine only folders inside the project are copied (into a project volume)",
+      "2:3 service db: bind mount /etc:/host-etc is outside the project folder /p: on a remote engine it would mount the engine host's own /etc, not this host's; on a remote engine only folders and files inside the project are copied (folders into a project volume)",
       '2:3 service db: bind mount /run/docker.sock:/var/run/docker.sock is a socket, device or pipe of this host, which cannot be carried to a remote engine',
-      '2:3 service db: bind mount /p/gone:/gone names a folder that does not exist on this host; on a remote engine only folders inside the project are copied (into a project volume)',
+      '2:3 service db: bind mount /p/gone:/gone names a path that does not exist on this host; on a remote engine only folders and files inside the project are copied (folders into a project volume)',
     ]);
   });
 });
