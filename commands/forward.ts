@@ -2,7 +2,7 @@ import { DevstackCommand } from '../src/cli/base-command.js';
 import { loadProjectForTeardown, openDockerEngine } from '../src/cli/runtime.js';
 
 export default class Forward extends DevstackCommand {
-  static override description = 'Bring the ports a remote engine publishes to the same ports on this host\'s loopback, until Ctrl-C.';
+  static override description = 'Bring the ports a remote engine publishes to the same ports on this host\'s loopback (through ssh, tcp or an exec in the container), until Ctrl-C.';
   static override examples = ['DOCKER_HOST=ssh://dev@devbox <%= config.bin %> forward'];
 
   protected async execute(): Promise<void> {
@@ -18,7 +18,7 @@ export default class Forward extends DevstackCommand {
     if (flags.json) this.printLine(JSON.stringify(lines));
     const width = Math.max(0, ...lines.map((l) => l.service.length));
     for (const l of lines) {
-      const where = l.local ? `${l.local} -> engine host ${l.remote}` : `engine host ${l.remote}`;
+      const where = l.local ? `${l.local} -> engine host ${l.remote}${l.via ? ` via ${l.via}` : ''}` : `engine host ${l.remote}`;
       if (!flags.json) this.printLine(`${l.service.padEnd(width)}  ${l.containerPort}/tcp  ${where}${l.note ? ` (${l.note})` : ''}`);
     }
     if (!lines.some((l) => l.local)) return;

@@ -1,6 +1,7 @@
 // `devstack forward`: every port the project's running services publish on a remote engine, on this host's
-// loopback at the same port (or, when that one is taken here, at a free one, said in the line).
-import type { ContainerQueryPort, EngineReachPort, PortRelay } from '../core/engine.js';
+// loopback at the same port (or, when that one is taken here, at a free one, said in the line), and which way
+// each goes (ssh, tcp, or an exec in the service's container).
+import type { ContainerQueryPort, EngineReachPort, ExecPort, PortRelay } from '../core/engine.js';
 import { portsView } from './ports-view.js';
 
 export interface ForwardLine {
@@ -9,13 +10,20 @@ export interface ForwardLine {
   /** Where it answers from here, when forwarded. */
   local?: string;
   remote: string;
+  /** How it gets there, when forwarded: `ssh`, `tcp` or `exec in the container`. */
+  via?: string;
   note?: string;
 }
 
-export type ForwardPort = (engine: EngineReachPort, hostIp: string, hostPort: number) => Promise<{ ok: true; relay: PortRelay; samePort: boolean } | { ok: false; reason: string }>;
+type ForwardEngine = EngineReachPort & Partial<Pick<ExecPort, 'openExecStream'>>;
+
+export type ForwardPort = (
+  engine: ForwardEngine,
+  target: { container: string; containerPort: number; hostIp: string; hostPort: number },
+) => Promise<{ ok: true; relay: PortRelay; samePort: boolean; via: string } | { ok: false; reason: string }>;
 
 /** Opens the forwards; the caller closes them (`close`) when its signal ends. */
-export async function forwardProjectPorts(project: string, engine: ContainerQueryPort & EngineReachPort, forward: ForwardPort): Promise<{ lines: ForwardLine[]; close: () => Promise<void> }> {
+export async function forwardProjectPorts(project: string, engine: ContainerQueryPort & ForwardEngine, forward: ForwardPort): Promise<{ lines: ForwardLine[]; close: () => Promise<void> }> {
   const rows = (await portsView({ projectName: project }, { engine })).filter((r) => r.protocol === 'tcp');
   const seen = new Set<number>();
   const relays: PortRelay[] = [];
@@ -24,7 +32,7 @@ export async function forwardProjectPorts(project: string, engine: ContainerQuer
     if (seen.has(row.hostPort)) continue; // 0.0.0.0 and :: for one binding
     seen.add(row.hostPort);
     const remote = `${row.hostIp.includes(':') ? `[${row.hostIp}]` : row.hostIp || '0.0.0.0'}:${row.hostPort}`;
-    const outcome = await forward(engine, row.hostIp, row.hostPort);
+    const outcome = await forward(engine, row);
     if (!outcome.ok) {
       lines.push({ service: row.service, containerPort: row.containerPort, remote, note: `not forwarded: ${outcome.reason}` });
       continue;
@@ -35,6 +43,7 @@ export async function forwardProjectPorts(project: string, engine: ContainerQuer
       containerPort: row.containerPort,
       local: `${outcome.relay.host}:${outcome.relay.port}`,
       remote,
+      via: outcome.via,
       ...(outcome.samePort ? {} : { note: `127.0.0.1:${row.hostPort} is taken on this host` }),
     });
   }

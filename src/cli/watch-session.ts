@@ -102,7 +102,7 @@ async function openForwards(projectName: string, engine: Engine, onEvent: EventS
   try {
     const { lines, close } = await forwardProjectPorts(projectName, engine, forwardPublishedPort);
     for (const l of lines) {
-      const where = l.local ? `forwarded to ${l.local}` : 'not forwarded';
+      const where = l.local ? `forwarded to ${l.local}${l.via ? ` via ${l.via}` : ''}` : 'not forwarded';
       onEvent({ type: 'notice', level: l.local ? 'info' : 'warn', service: l.service, message: `${l.service} ${l.containerPort}/tcp (engine host ${l.remote}) ${where}${l.note ? ` (${l.note})` : ''}` });
     }
     return { close };

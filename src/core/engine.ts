@@ -251,6 +251,12 @@ export interface ExecStream {
  */
 export type EngineLocation = { kind: 'local' } | { kind: 'remote'; via: 'tcp' | 'ssh'; host: string };
 
+/** Where a relay listens on this host's loopback (`localPort` 0 or absent: any free port) and whether it holds the process open. */
+export interface RelayListenOptions {
+  localPort?: number;
+  keepAlive?: boolean;
+}
+
 /** A listener on this host's loopback that carries each connection to a port as the engine host sees it. */
 export interface PortRelay {
   host: string;
@@ -281,7 +287,7 @@ export interface EngineReachPort {
    * Opens a relay from this host's loopback (`localPort`, 0 = any free one) to `toHost:toPort` on the engine host
    * (its 127.0.0.1 or a container IP). Only engines reached over a channel that can carry it (ssh) have one.
    */
-  openPortRelay?(toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }): Promise<PortRelay>;
+  openPortRelay?(toHost: string, toPort: number, opts?: RelayListenOptions): Promise<PortRelay>;
 }
 
 /** Reading containers: what exists, what it publishes, its state. */

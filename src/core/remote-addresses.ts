@@ -1,6 +1,6 @@
 // Addresses that work from this host when the engine is remote (`ports`, `env`). A port published on all of a
 // tcp engine's addresses is reached at the engine host's address; anything else sits on the engine host's own
-// loopback, which `devstack forward` brings to the same port here (ssh engines).
+// loopback, which `devstack forward` brings to the same port here (through ssh, or an exec in the container).
 import type { EngineLocation, PublishedPort } from './engine.js';
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
@@ -17,7 +17,5 @@ export function forwardNote(location: EngineLocation | undefined, ports: Publish
   const reachable = (p: PublishedPort) => WILDCARDS.has(p.hostIp) || p.hostIp === location.host;
   const onEngineLoopback = ports.filter((p) => p.hostPort > 0 && (location.via === 'ssh' || !reachable(p)));
   if (onEngineLoopback.length === 0) return undefined;
-  return location.via === 'ssh'
-    ? `the engine runs on ${location.host}: these 127.0.0.1 addresses answer here while \`devstack forward\` runs`
-    : `the engine runs on ${location.host}: ports published on its loopback are not reachable from here; publish them on 0.0.0.0 or use an ssh:// engine with \`devstack forward\``;
+  return `the engine runs on ${location.host}: these 127.0.0.1 addresses answer here while \`devstack forward\` runs`;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { BIN, devstack } from '../smoke/support/cli.js';
 
@@ -88,8 +89,27 @@ function holdLocalPort(port: number): Promise<net.Server> {
   });
 }
 
-/** Runs `devstack forward` until it says it forwards, asks Postgres on 127.0.0.1:port, then Ctrl-C. */
-async function forwardAndQuery(cwd: string, args: string[], env: Record<string, string | undefined>, port: number): Promise<{ output: string; rows: unknown[]; exitCode: number | null }> {
+/** Whether something listens on this host's 127.0.0.1:port. */
+function listensHere(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Asks Postgres on this host's 127.0.0.1:port. */
+async function askPostgres(port: number): Promise<unknown[]> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'app', password: 'secret', database: 'app' });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 42 AS answer')).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `devstack forward` until it says it forwards, runs `use`, then Ctrl-C; `closed` lists the ports that no longer answer here after. */
+async function whileForwarding<T>(cwd: string, args: string[], env: Record<string, string | undefined>, ports: number[], use: () => Promise<T>): Promise<{ output: string; answer: T; exitCode: number | null; closed: number[] }> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -103,11 +123,12 @@ async function forwardAndQuery(cwd: string, args: string[], env: Record<string, 
       child.stderr.on('data', onData);
       void exited.then((code) => reject(new Error(`devstack forward ended (${code}): ${output}`)));
     });
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'app', password: 'secret', database: 'app' });
-    await client.connect();
-    const { rows } = await client.query('SELECT 42 AS answer');
-    await client.end();
-    return { output, rows, exitCode: (child.kill('SIGINT'), await exited) };
+    const answer = await use();
+    child.kill('SIGINT');
+    const exitCode = await exited;
+    const closed: number[] = [];
+    for (const port of ports) if (!(await listensHere(port))) closed.push(port);
+    return { output, answer, exitCode, closed };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
@@ -168,10 +189,11 @@ describe('a remote engine over ssh://', () => {
 
       // forward: Postgres answers on this host's loopback at the port the project publishes.
       decoy.close();
-      const forwarded = await forwardAndQuery(cwd, ['forward', '-p', project], env, ports.db);
-      expect(forwarded.output).toMatch(new RegExp(`db\\s+5432/tcp  127\\.0\\.0\\.1:${ports.db} -> engine host 127\\.0\\.0\\.1:${ports.db}`));
-      expect(forwarded.rows).toEqual([{ answer: 42 }]);
+      const forwarded = await whileForwarding(cwd, ['forward', '-p', project], env, [ports.db], () => askPostgres(ports.db));
+      expect(forwarded.output).toMatch(new RegExp(`db\\s+5432/tcp  127\\.0\\.0\\.1:${ports.db} -> engine host 127\\.0\\.0\\.1:${ports.db} via ssh`));
+      expect(forwarded.answer).toEqual([{ answer: 42 }]);
       expect(forwarded.exitCode).toBe(0);
+      expect(forwarded.closed).toEqual([ports.db]);
 
       const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
       expect(down.status, down.stderr).toBe(0);
@@ -268,7 +290,7 @@ describe('a remote engine through docker contexts', () => {
 });
 
 describe('a tcp engine, ports on its loopback only', () => {
-  it('up reaches ready with probes through an exec in each container; down --volumes', () => {
+  it('up reaches ready with probes through an exec in each container; forward through execs too; down --volumes', async () => {
     const project = newProject();
     const ports = { db: randomPort(), cache: randomPort() + 10000 };
     const cwd = writeStack(project, ports); // devstack's default host address: the engine host's 127.0.0.1
@@ -277,6 +299,25 @@ describe('a tcp engine, ports on its loopback only', () => {
     expect(up.status, up.stderr).toBe(0);
     expect(up.stderr).toContain('db ready (postgres SELECT 1 at 127.0.0.1:5432 as app/app inside the container, through an exec)');
     expect(up.stderr).toContain('cache ready (redis PING at 127.0.0.1:6379 inside the container, through an exec)');
+    const envOut = devstack(['env', '-p', project], { cwd, env });
+    expect(envOut.stdout).toContain(`DATABASE_URL=postgresql://app:secret@127.0.0.1:${ports.db}/app`);
+    expect(envOut.stderr).toContain('these 127.0.0.1 addresses answer here while `devstack forward` runs');
+
+    // forward: each port on this host's loopback, every connection an exec in the service's container.
+    const forwarded = await whileForwarding(cwd, ['forward', '-p', project], env, [ports.db, ports.cache], async () => {
+      const redis = new Redis({ host: '127.0.0.1', port: ports.cache, lazyConnect: true, maxRetriesPerRequest: 0 });
+      try {
+        await redis.connect();
+        return { db: await askPostgres(ports.db), cache: [await redis.set('forwarded', 'yes'), await redis.get('forwarded')] };
+      } finally {
+        redis.disconnect();
+      }
+    });
+    expect(forwarded.output).toMatch(new RegExp(`db\\s+5432/tcp  127\\.0\\.0\\.1:${ports.db} -> engine host 127\\.0\\.0\\.1:${ports.db} via exec in the container\\n`));
+    expect(forwarded.output).toMatch(new RegExp(`cache\\s+6379/tcp  127\\.0\\.0\\.1:${ports.cache} -> engine host 127\\.0\\.0\\.1:${ports.cache} via exec in the container\\n`));
+    expect(forwarded.answer).toEqual({ db: [{ answer: 42 }], cache: ['OK', 'yes'] });
+    expect(forwarded.exitCode).toBe(0);
+    expect(forwarded.closed).toEqual([ports.db, ports.cache]);
     const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
     expect(down.status, down.stderr).toBe(0);
     expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');

@@ -17,6 +17,7 @@ import type {
   LogRecord,
   NetworkRequest,
   PortRelay,
+  RelayListenOptions,
   ProgressSink,
   PublishedPort,
   UnsupportedField,
@@ -133,7 +134,7 @@ export class DockerEngine implements Engine {
     }
   }
 
-  openPortRelay?: (toHost: string, toPort: number, opts?: { localPort?: number; keepAlive?: boolean }) => Promise<PortRelay>;
+  openPortRelay?: (toHost: string, toPort: number, opts?: RelayListenOptions) => Promise<PortRelay>;
   private engineApiVersion: Promise<string> | undefined;
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {

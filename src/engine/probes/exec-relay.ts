@@ -1,8 +1,8 @@
 // A connection to a port inside a container, made by a process exec'd in that container (busybox `nc`, else
-// bash's /dev/tcp) and carried over the engine's own API connection: how a probe reaches a service on a tcp
-// engine whose port is published only on the engine host's loopback.
+// bash's /dev/tcp) and carried over the engine's own API connection: how a probe (and `devstack forward`) reaches a
+// service on a tcp engine whose port is published only on the engine host's loopback.
 import { Duplex, PassThrough } from 'node:stream';
-import type { ExecPort, PortRelay } from '../../core/engine.js';
+import type { ExecPort, PortRelay, RelayListenOptions } from '../../core/engine.js';
 import { listenLoopbackRelay } from '../ports/loopback-relay.js';
 
 /** The relay command: whichever tool the image has. */
@@ -35,7 +35,10 @@ function execDuplex(engine: Pick<ExecPort, 'openExecStream'>, containerId: strin
   return stream;
 }
 
-/** A loopback listener whose connections each become an exec'd relay to `port` inside the container. */
-export function openExecRelay(engine: Pick<ExecPort, 'openExecStream'>, containerId: string, port: number): Promise<PortRelay> {
-  return listenLoopbackRelay(0, () => execDuplex(engine, containerId, port));
+/**
+ * A loopback listener (at `localPort`, 0 = any free one) whose connections each become an exec'd relay to `port`
+ * inside the container.
+ */
+export function openExecRelay(engine: Pick<ExecPort, 'openExecStream'>, containerId: string, port: number, opts: RelayListenOptions = {}): Promise<PortRelay> {
+  return listenLoopbackRelay(opts.localPort ?? 0, () => execDuplex(engine, containerId, port), opts);
 }

@@ -5,13 +5,14 @@
 //     and container IPs alike, and needs no port open to the network);
 //   - tcp engine: dial the engine host's address when the port is published on all its addresses; otherwise
 //     relay through a process exec'd in the container (exec-relay.ts); an engine without exec: say so.
-import type { ContainerDetails, EngineReachPort, ExecPort, PortRelay } from '../../core/engine.js';
+// `devstack forward` takes the same route, with its relay listening at a port of its choice (port-forward.ts).
+import type { ContainerDetails, EngineReachPort, ExecPort, PortRelay, RelayListenOptions } from '../../core/engine.js';
 import { openExecRelay } from './exec-relay.js';
 import { formatEndpoint, type ProbeEndpoint, type ProbeOutcome, type ReadinessProbe } from './probe.js';
 
 export type ProbeRoute =
   | { kind: 'direct'; endpoint: ProbeEndpoint }
-  | { kind: 'relay'; target: ProbeEndpoint; via: string; where: string; open: () => Promise<PortRelay> }
+  | { kind: 'relay'; target: ProbeEndpoint; via: string; where: string; open: (listen?: RelayListenOptions) => Promise<PortRelay> }
   | { kind: 'unreachable'; reason: string };
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
@@ -20,19 +21,25 @@ const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]']);
  * `openExecStream` is optional here although every Engine has one: the route is decided from what it is given, and
  * without one a loopback-only port on a tcp engine is answered `unreachable`, saying how to fix it.
  */
-export function routeProbe(engine: EngineReachPort & Partial<Pick<ExecPort, 'openExecStream'>>, details: ContainerDetails, containerPort: number, endpoint: ProbeEndpoint): ProbeRoute {
+export function routeProbe(
+  engine: EngineReachPort & Partial<Pick<ExecPort, 'openExecStream'>>,
+  details: Pick<ContainerDetails, 'id' | 'ports'>,
+  containerPort: number,
+  endpoint: ProbeEndpoint,
+): ProbeRoute {
   const location = engine.location;
   if (location?.kind !== 'remote') return { kind: 'direct', endpoint };
   const openRelay = engine.openPortRelay?.bind(engine);
   if (openRelay) {
-    return { kind: 'relay', target: endpoint, via: location.via, where: `on the engine host, through ${location.via}`, open: () => openRelay(endpoint.host, endpoint.port) };
+    return { kind: 'relay', target: endpoint, via: location.via, where: `on the engine host, through ${location.via}`, open: (listen) => openRelay(endpoint.host, endpoint.port, listen) };
   }
   const published = details.ports.find((p) => p.containerPort === containerPort && p.protocol === 'tcp' && p.hostPort === endpoint.port);
-  if (published && WILDCARDS.has(published.hostIp)) return { kind: 'direct', endpoint: { host: location.host, port: endpoint.port } };
+  // On all its addresses, or on the very address this host dials it at.
+  if (published && (WILDCARDS.has(published.hostIp) || published.hostIp === location.host)) return { kind: 'direct', endpoint: { host: location.host, port: endpoint.port } };
   // Only on the engine host: ask from inside the container, over the engine's API connection.
   const openExecStream = engine.openExecStream?.bind(engine);
   if (openExecStream) {
-    return { kind: 'relay', target: { host: '127.0.0.1', port: containerPort }, via: 'exec', where: 'inside the container, through an exec', open: () => openExecRelay({ openExecStream }, details.id, containerPort) };
+    return { kind: 'relay', target: { host: '127.0.0.1', port: containerPort }, via: 'exec', where: 'inside the container, through an exec', open: (listen) => openExecRelay({ openExecStream }, details.id, containerPort, listen) };
   }
   const where = published ? `published on ${published.hostIp}:${published.hostPort} of the engine host` : `not published (container address ${formatEndpoint(endpoint)})`;
   return {

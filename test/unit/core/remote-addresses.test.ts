@@ -9,12 +9,12 @@ describe('addresses that work from this host', () => {
     expect(publishedFromHere({ kind: 'local' }, wildcard)).toEqual(wildcard);
     expect(forwardNote(undefined, [loopback])).toBeUndefined();
   });
-  it('tcp engine: the engine host address for ports on all its addresses; a note for loopback ones', () => {
+  it('tcp engine: the engine host address for ports on all its addresses; the forward note for loopback ones', () => {
     const tcp = { kind: 'remote', via: 'tcp', host: '10.1.2.3' } as const;
     expect(publishedFromHere(tcp, wildcard)).toEqual({ ...wildcard, hostIp: '10.1.2.3' });
     expect(publishedFromHere(tcp, loopback)).toEqual(loopback);
     expect(forwardNote(tcp, [{ ...wildcard, hostIp: '10.1.2.3' }])).toBeUndefined();
-    expect(forwardNote(tcp, [loopback])).toMatch(/not reachable from here/);
+    expect(forwardNote(tcp, [loopback])).toBe('the engine runs on 10.1.2.3: these 127.0.0.1 addresses answer here while `devstack forward` runs');
   });
   it('ssh engine: loopback addresses, with the forward note', () => {
     const ssh = { kind: 'remote', via: 'ssh', host: 'devbox' } as const;

@@ -17,6 +17,8 @@ describe('routeProbe', () => {
   it('tcp engine: its host address for a port published on all addresses', () => {
     const engine = { location: { kind: 'remote', via: 'tcp', host: '10.1.2.3' } } as const;
     expect(routeProbe(engine, details('0.0.0.0'), 5432, onEngineHost)).toEqual({ kind: 'direct', endpoint: { host: '10.1.2.3', port: 5437 } });
+    // Published on the very address this host dials (or as `devstack ports` shows a wildcard one): direct too.
+    expect(routeProbe(engine, details('10.1.2.3'), 5432, onEngineHost)).toEqual({ kind: 'direct', endpoint: { host: '10.1.2.3', port: 5437 } });
   });
 
   it('tcp engine, loopback-only publish: unreachable, saying how to fix it', () => {
