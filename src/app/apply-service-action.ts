@@ -8,9 +8,9 @@ import type { ContainerSpec } from '../core/container-spec.js';
 import { isParked, parkedName, reuseAnonymousVolumes } from '../core/container-spec.js';
 import type { ServiceAction } from '../core/convergence-plan.js';
 import type { ContainerInfo, ContainerPort, ContainerRequest, EngineReachPort, ImagePort, NetworkVolumePort } from '../core/engine.js';
-import { DevstackError, HostPortTaken, isDevstackError } from '../core/errors.js';
+import { DevstackError, HostPortTaken, isDevstackError, MissingBindSource } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
-import type { SourceLocation } from '../core/model.js';
+import type { SourceLocation, VolumeMount } from '../core/model.js';
 import type { HostPortPlanner, PlannedBinding } from '../core/host-port-plan.js';
 import { removeWithAnonymousVolumes } from './remove-container.js';
 import { pauseHereForTests } from './test-pause.js';
@@ -32,6 +32,8 @@ export interface ApplyRequest {
   onEvent: EventSink;
   /** Where the service is written: an engine refusal that is the compose file's fault is located there. */
   location?: SourceLocation;
+  /** The service's mounts as loaded: a missing bind source is located at the entry that names it. */
+  volumes?: VolumeMount[];
   /** Called with the id of every container this run created (Ctrl-C stops them). */
   onCreated: (id: string) => void;
   /** `web-2`: which replica, for the progress lines of a service that runs several containers. */
@@ -135,17 +137,27 @@ async function restoreParkedName(req: ApplyRequest, container: ContainerInfo): P
   });
 }
 
-/** Creates the container; a refusal that is the compose file's fault (a missing bind source) points at the service. */
+/**
+ * Creates the container; a refusal that is the compose file's fault points at the service, or for a missing bind
+ * source, at the volume entry that names it.
+ */
 async function createLocated(req: ApplyRequest, request: ContainerRequest): Promise<string> {
   let id: string;
   try {
     id = await req.engine.createContainer(request);
   } catch (e) {
-    if (!isDevstackError(e) || e.kind !== 'compose' || e.location || !req.location) throw e;
-    throw new DevstackError('compose', e.message, { location: req.location, ...(e.hint ? { hint: e.hint } : {}), cause: e });
+    if (!isDevstackError(e) || e.kind !== 'compose' || e.location) throw e;
+    const location = (e instanceof MissingBindSource ? bindEntryLocation(req.volumes, e.hostPath) : undefined) ?? req.location;
+    if (!location) throw e;
+    throw new DevstackError('compose', e.message, { location, ...(e.hint ? { hint: e.hint } : {}), cause: e });
   }
   await copyInOrRemove(req, id);
   return id;
+}
+
+function bindEntryLocation(volumes: VolumeMount[] | undefined, hostPath: string | undefined): SourceLocation | undefined {
+  const same = (a: string) => hostPath !== undefined && a.replace(/\/+$/, '') === hostPath.replace(/\/+$/, '');
+  return volumes?.find((v) => v.type === 'bind' && same(v.source))?.location;
 }
 
 /** A container that cannot get its files is removed, not left half made. */

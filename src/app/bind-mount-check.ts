@@ -5,6 +5,7 @@
 // brings (node's `node`) cannot be mapped without running the image, and is skipped.
 import path from 'node:path';
 import { bindMountProblems, dockerfileUser, numericUser, userFromDockerfile, type BindMountProblem, type ContainerUser, type FolderOwner } from '../core/bind-mount-access.js';
+import { formatLocation } from '../core/errors.js';
 import type { Project, ServiceConfig } from '../core/model.js';
 
 export interface BindMountFacts {
@@ -39,7 +40,8 @@ export async function findBindMountProblems(project: Project, services: ServiceC
     const folders = binds.flatMap((b) => {
       const owner = facts.folderOwner(b.source);
       const shown = path.relative(project.workingDir, b.source);
-      return owner ? [{ source: b.source, target: b.target, readOnly: b.readOnly, owner, shownAs: shown === '' ? 'the project folder' : `./${shown}` }] : [];
+      if (!owner) return [];
+      return [{ source: b.source, target: b.target, readOnly: b.readOnly, owner, shownAs: shown === '' ? 'the project folder' : `./${shown}`, ...(b.location ? { location: b.location } : {}) }];
     });
     if (folders.length === 0) continue;
     const user = await userOf(service, facts);
@@ -49,9 +51,9 @@ export async function findBindMountProblems(project: Project, services: ServiceC
   return problems;
 }
 
-/** `up`'s one warning for all of them: each problem, then the fix (doctor says it per service). */
+/** `up`'s one warning for all of them: each problem at its volume entry, then the fix (doctor says it per service). */
 export function bindMountWarning(problems: BindMountProblem[]): string | undefined {
   if (problems.length === 0) return undefined;
   const first = problems[0]!;
-  return `${problems.map((p) => p.message).join('; ')}. ${first.hint} (\`devstack doctor\` names each.)`;
+  return `${problems.map((p) => `${formatLocation(p.location)}: ${p.message}`).join('; ')}. ${first.hint} (\`devstack doctor\` names each.)`;
 }

@@ -58,13 +58,13 @@ const bindMounts: HostCheck = async (input, host) => {
   const services = Object.values(input.project.services).sort((a, b) => a.name.localeCompare(b.name));
   const problems = await findBindMountProblems(input.project, services, facts);
   return problems.map((p): DoctorFinding => {
-    const service = input.project!.services[p.service]!;
+    const at = p.location;
     return {
       area: 'mounts',
       status: p.access === 'read' ? 'fail' : 'warn',
       kind: 'compose',
       rule: 'bind-mount-access',
-      location: `${path.relative(input.cwd, service.source.file) || service.source.file}:${service.source.line}`,
+      location: `${path.relative(input.cwd, at.file) || at.file}:${at.line}:${at.col}`,
       message: p.message,
       hint: p.hint,
     };

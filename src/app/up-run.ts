@@ -145,6 +145,7 @@ export class UpRun {
       renewAnonymousVolumes: rebuild.has(name),
       ...(replicas.length > 1 ? { replicaLabel: `${name}-${action.replica}` } : {}),
       location: this.service(name).source,
+      volumes: this.service(name).volumes,
       onEvent: req.onEvent,
       ...(putBindFiles ? { copyIn: (cid: string) => putBindFiles(name, cid) } : {}),
       onCreated: (cid) => {

@@ -2,7 +2,7 @@
 // owners and modes, so a user whose uid is not the folder's owner gets the group or "other" bits: a clone owned by
 // uid 1000 with 0755 folders is readable but not writable by uid 1001, and a 0700 one not even readable. Pure: the
 // caller reads the folders' owners and modes and the user the service runs as.
-import type { ServiceConfig } from './model.js';
+import type { ServiceConfig, SourceLocation } from './model.js';
 import { parseDockerfile } from './dockerfile-checks.js';
 
 export interface FolderOwner { uid: number; gid: number; mode: number }
@@ -58,6 +58,8 @@ export interface BindMountProblem {
   /** The bind mount's host folder and container path. */
   source: string;
   target: string;
+  /** The mount's entry in the compose file (the service, when the mount has no location of its own). */
+  location: SourceLocation;
   access: 'read' | 'write';
   message: string;
   hint: string;
@@ -71,7 +73,7 @@ const describeUser = (user: ContainerUser): string => (/^\d+(:\d+)?$/.test(user.
 export function bindMountProblems(
   service: ServiceConfig,
   user: ContainerUser,
-  folders: { source: string; target: string; readOnly: boolean; owner: FolderOwner; shownAs: string }[],
+  folders: { source: string; target: string; readOnly: boolean; owner: FolderOwner; shownAs: string; location?: SourceLocation }[],
 ): BindMountProblem[] {
   return folders.flatMap((f): BindMountProblem[] => {
     const access = !mayUse(user, f.owner, 'read') ? 'read' : !f.readOnly && !mayUse(user, f.owner, 'write') ? 'write' : undefined;
@@ -81,6 +83,7 @@ export function bindMountProblems(
       service: service.name,
       source: f.source,
       target: f.target,
+      location: f.location ?? service.source,
       access,
       message: `${service.name} runs as ${describeUser(user)} and cannot ${access} ${f.shownAs} (owned by ${owner}, ${octal(f.owner.mode)}) bind-mounted at ${f.target}`,
       hint: `Run it as the folder's owner: \`user: "${owner}"\` on the service, or build its dev image with that uid/gid (\`devstack init\`'s Dockerfile.dev takes DEV_UID/DEV_GID build args, which devstack fills in from DEVSTACK_UID/GID)${f.readOnly || access === 'read' ? '' : `; or mount it read-only (\`${f.shownAs === 'the project folder' ? '.' : f.shownAs}:${f.target}:ro\`) if the app only reads it`}.`,

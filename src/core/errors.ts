@@ -56,6 +56,20 @@ export class ComposeError extends DevstackError {
   }
 }
 
+/**
+ * A bind mount whose host path is missing and may not be created (`bind.create_host_path: false`): the compose
+ * file's fault, located at that mount's entry once the caller knows which one names `hostPath`.
+ */
+export class MissingBindSource extends DevstackError {
+  readonly hostPath: string | undefined;
+
+  constructor(message: string, hostPath: string | undefined, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+    super('compose', message, opts);
+    this.name = 'MissingBindSource';
+    this.hostPath = hostPath;
+  }
+}
+
 /** A host port another process or container holds: the port, when the engine names it (a start can race for it). */
 export class HostPortTaken extends DevstackError {
   readonly hostPort: number | undefined;

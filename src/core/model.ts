@@ -151,7 +151,7 @@ export interface PortMapping {
   source?: SourceLocation;
 }
 
-export type VolumeMount =
+export type VolumeMount = (
   | { type: 'volume'; source?: string; target: string; readOnly: boolean; noCopy?: boolean; subpath?: string }
   | {
       type: 'bind';
@@ -164,7 +164,14 @@ export type VolumeMount =
       /** z (shared) or Z (private) SELinux relabel. */
       selinux?: 'z' | 'Z';
     }
-  | { type: 'tmpfs'; target: string; readOnly: boolean; sizeBytes?: number; mode?: number };
+  | { type: 'tmpfs'; target: string; readOnly: boolean; sizeBytes?: number; mode?: number }
+) & {
+  /**
+   * Where the entry is written (its `volumes:`, `secrets:` or `configs:` list item): an error or warning about this
+   * one mount points there rather than at the service. Absent for mounts devstack makes itself.
+   */
+  location?: SourceLocation;
+};
 
 export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 

@@ -63,7 +63,7 @@ export function planRemoteBinds(project: Project, kindOf: (hostPath: string) => 
       const kind = kindOf(mount.source);
       const problem = whyNotCarried(project.workingDir, mount.source, kind);
       if (problem) {
-        issues.push({ location: service.source, message: `service ${name}: bind mount ${mount.source}:${mount.target} ${problem}` });
+        issues.push({ location: mount.location ?? service.source, message: `service ${name}: bind mount ${mount.source}:${mount.target} ${problem}` });
         return [mount];
       }
       if (kind === 'file') {
@@ -74,7 +74,7 @@ export function planRemoteBinds(project: Project, kindOf: (hostPath: string) => 
       const volumeName = `${project.name}_${volumeKey}`;
       volumes[volumeKey] ??= { name: volumeName, external: false, labels: {} };
       copies.push({ service: name, volumeKey, volumeName, hostDir: mount.source, target: mount.target });
-      return [{ type: 'volume', source: volumeKey, target: mount.target, readOnly: mount.readOnly }];
+      return [{ type: 'volume', source: volumeKey, target: mount.target, readOnly: mount.readOnly, ...(mount.location ? { location: mount.location } : {}) }];
     });
     services[name] = { ...service, volumes: mounts };
   }

@@ -124,8 +124,8 @@ describe('a single bind-mounted file on a remote engine over ssh', () => {
     const up = devstack(['up', '-p', project], { cwd, env: { DOCKER_HOST: remote.sshHost } });
     expect(up.status).toBe(3);
     const file = path.join(cwd, 'compose.yaml');
-    expect(up.stderr).toContain(`${file}:2:3: service cache: bind mount /dev/null:/dev/devstack-null is a socket, device or pipe of this host`);
-    expect(up.stderr).toContain(`${file}:2:3: service cache: bind mount /etc/hostname:/etc/host-hostname is outside the project folder`);
+    expect(up.stderr).toContain(`${file}:5:9: service cache: bind mount /dev/null:/dev/devstack-null is a socket, device or pipe of this host`);
+    expect(up.stderr).toContain(`${file}:6:9: service cache: bind mount /etc/hostname:/etc/host-hostname is outside the project folder`);
     expect(up.stderr).not.toMatch(/\n\s+at /);
     expect(remoteDocker(remote, 'ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
   });

@@ -243,7 +243,7 @@ describe('bind mounts on a remote engine', () => {
     writeFileSync(path.join(cwd, 'compose.yaml'), 'services:\n  cache:\n    image: redis:7-alpine\n    volumes: ["/etc:/host-etc:ro"]\n');
     const up = devstack(['up', '-p', project], { cwd, env: { DOCKER_HOST: remote.sshHost } });
     expect(up.status).toBe(3);
-    expect(up.stderr).toContain(`${path.join(cwd, 'compose.yaml')}:2:3: service cache: bind mount /etc:/host-etc is outside the project folder`);
+    expect(up.stderr).toContain(`${path.join(cwd, 'compose.yaml')}:4:15: service cache: bind mount /etc:/host-etc is outside the project folder`);
     expect(remoteDocker('ps', '-aq', '--filter', `label=${LABEL.project}=${project}`)).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 // A bind mount whose host folder is missing (a fresh clone with `data/` git-ignored), through the built CLI on the
 // real engine: the folder is created, as compose does (`create_host_path`, the default); the long syntax with
-// `bind.create_host_path: false` fails as a compose-file error (exit 3) located at the service.
+// `bind.create_host_path: false` fails as a compose-file error (exit 3) located at that volume entry.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,7 @@ describe('bind mount with a missing host folder (real engine, built CLI)', () =>
 `);
     const r = devstack(['up', '-p', name], { cwd: dir });
     expect(r.status).toBe(3);
-    expect(r.stderr).toContain(`${join(dir, 'compose.yaml')}:2:3:`);
+    expect(r.stderr).toContain(`${join(dir, 'compose.yaml')}:5:9:`);
     expect(r.stderr).toContain(`bind source path does not exist: ${join(dir, 'must-exist')}`);
     expect(r.stderr).toContain('create_host_path');
     expect(existsSync(join(dir, 'must-exist'))).toBe(false);

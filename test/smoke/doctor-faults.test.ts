@@ -120,7 +120,7 @@ describe('doctor: each fault injected, found and named with one fix (built CLI, 
     expect(byRule('bind-mount-access')).toEqual([
       expect.objectContaining({
         status: 'fail',
-        location: 'compose.yaml:2',
+        location: 'compose.yaml:9:9', // the volume entry `- ./api:/app`
         message: `api runs as user 1001 and cannot read ./api (owned by ${DEV}:${DEV}, 0700) bind-mounted at /app`,
         hint: expect.stringContaining(`\`user: "${DEV}:${DEV}"\` on the service`),
       }),
@@ -147,7 +147,7 @@ describe('doctor: each fault injected, found and named with one fix (built CLI, 
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
     expect(log.version).toBe('2.1.0');
     const results = log.runs[0]!.results.map((x) => `${x.ruleId} ${x.level} ${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}`);
-    expect(results).toEqual(expect.arrayContaining(['env-example-keys warning .env.example:3', 'bind-mount-access error compose.yaml:2', 'secret-in-image warning web/Dockerfile:3']));
+    expect(results).toEqual(expect.arrayContaining(['env-example-keys warning .env.example:3', 'bind-mount-access error compose.yaml:9', 'secret-in-image warning web/Dockerfile:3']));
   });
 
   it('`${VAR:?msg}` without a value: a failure at its line that says where to set it', () => {

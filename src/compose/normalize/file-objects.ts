@@ -89,6 +89,6 @@ export function fileObjectUses(list: Node | undefined, kind: FileObjectKind, ser
       // The type cast made it a number (0440 and "0440" alike are octal); anything else is reported already.
       ...(mode?.kind === 'scalar' && typeof mode.value === 'number' ? { mode: mode.value } : {}),
     };
-    return [{ reference, mount: { type: 'bind', source: declared.file, target: mountPoint, readOnly: true, createHostPath: false } }];
+    return [{ reference, mount: { type: 'bind', source: declared.file, target: mountPoint, readOnly: true, createHostPath: false, location: item.loc } }];
   });
 }

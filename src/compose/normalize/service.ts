@@ -57,7 +57,7 @@ export function normalizeService(entry: MapEntry, ctx: ServiceContext): Normaliz
     environment: resolveServiceEnvironment(node, ctx),
     ports: listOf(node, 'ports', at, ctx, (item) => parsePortEntry(item)).flat(),
     expose: stringList(child(node, 'expose')),
-    volumes: [...listOf(node, 'volumes', at, ctx, (item) => parseVolumeEntry(item, ctx)), ...secrets.map((u) => u.mount), ...configs.map((u) => u.mount)],
+    volumes: [...listOf(node, 'volumes', at, ctx, (item) => ({ ...parseVolumeEntry(item, ctx), location: item.loc })), ...secrets.map((u) => u.mount), ...configs.map((u) => u.mount)],
     ...(secrets.length > 0 ? { secrets: secrets.map((u) => u.reference) } : {}),
     ...(configs.length > 0 ? { configs: configs.map((u) => u.reference) } : {}),
     dependsOn: {},

@@ -1,5 +1,5 @@
 // dockerode / docker-modem failures → DevstackError values a person can act on.
-import { DevstackError, HostPortTaken, isDevstackError } from '../../core/errors.js';
+import { DevstackError, HostPortTaken, isDevstackError, MissingBindSource } from '../../core/errors.js';
 
 interface ModemError {
   statusCode?: number;
@@ -136,8 +136,9 @@ export function toDevstackError(err: unknown, what: string, address: string): De
       cause: err,
     });
   }
-  if (/bind source path does not exist/i.test(message)) {
-    return new DevstackError('compose', `${what}: ${message}`, {
+  const missingBind = /bind source path does not exist(?::\s*(\S.*?))?\s*$/i.exec(message);
+  if (missingBind) {
+    return new MissingBindSource(`${what}: ${message}`, missingBind[1], {
       hint: 'Create that folder, or let the engine create it: drop `create_host_path: false` from the bind mount.',
       cause: err,
     });

@@ -3,7 +3,8 @@ import { down } from '../../../src/app/down.js';
 import type { HostPortPlanner } from '../../../src/core/host-port-plan.js';
 import type { WaitForService, WaitResult } from '../../../src/core/service-wait.js';
 import { up, type UpRequest } from '../../../src/app/up.js';
-import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
+import type { ContainerRequest } from '../../../src/core/engine.js';
+import { DevstackError, HostPortTaken, MissingBindSource } from '../../../src/core/errors.js';
 import type { StackEvent } from '../../../src/core/events.js';
 import type { Project, ServiceConfig } from '../../../src/core/model.js';
 import { project, service } from '../core/fixtures.js';
@@ -192,6 +193,27 @@ describe('up (fake engine)', () => {
     expect(err.kind).toBe('interrupted');
     expect(engine.calls).toContain('stop demo-postgres-1');
     expect(engine.calls).not.toContain('start demo-backend-1');
+  });
+
+  it('a missing bind source the engine may not create: a compose error at the volume entry that names it', async () => {
+    class NoBindSource extends EngineWithImages {
+      override async createContainer(req: ContainerRequest): Promise<string> {
+        const missing = req.mounts.find((m) => m.type === 'bind' && !m.createHostPath);
+        if (missing) throw new MissingBindSource(`create container ${req.name}: invalid mount config for type "bind": bind source path does not exist: ${missing.source}`, missing.source);
+        return super.createContainer(req);
+      }
+    }
+    const entry = { file: '/p/compose.yaml', line: 6, col: 9 };
+    const volumes: ServiceConfig['volumes'] = [
+      { type: 'bind', source: '/p/data', target: '/data', readOnly: false, createHostPath: true, location: { ...entry, line: 5 } },
+      { type: 'bind', source: '/p/must-exist', target: '/must', readOnly: false, createHostPath: false, location: entry },
+    ];
+    const located = (await up(request(project([service('app', { volumes })]), []), { engine: new NoBindSource('app:latest'), ports: noRemaps, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
+    expect(located).toMatchObject({ kind: 'compose', location: entry, message: expect.stringContaining('bind source path does not exist: /p/must-exist') });
+    // A mount without a location of its own (made by devstack): the service.
+    const unlocated = volumes.map(({ location: _, ...v }) => v as ServiceConfig['volumes'][number]);
+    const atService = (await up(request(project([service('app', { volumes: unlocated })]), []), { engine: new NoBindSource('app:latest'), ports: noRemaps, waitForService: readyAfter(1) }).catch((e: unknown) => e)) as DevstackError;
+    expect(atService.location).toEqual({ file: '/p/compose.yaml', line: 2, col: 3 });
   });
 
   it('rejects an unknown service listing the known ones', async () => {

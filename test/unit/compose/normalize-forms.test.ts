@@ -62,20 +62,22 @@ describe('volumes', () => {
       { environment: { HOME: home } },
     );
     const dir = p.workingDir;
+    // Each entry keeps where it was written (the errors and warnings about one mount point at its line).
+    const at = (line: number) => ({ file: path.join(dir, 'compose.yaml'), line, col: 9 });
     expect(p.services.web!.volumes).toEqual([
-      { type: 'bind', source: path.join(dir, 'backend'), target: '/app', readOnly: false, createHostPath: true },
-      { type: 'bind', source: path.join(path.dirname(dir), 'shared'), target: '/shared', readOnly: true, createHostPath: true },
-      { type: 'bind', source: '/home/tester/cache', target: '/cache', readOnly: false, createHostPath: true },
-      { type: 'bind', source: '/abs', target: '/abs', readOnly: false, createHostPath: true },
-      { type: 'volume', source: 'data', target: '/data', readOnly: true },
-      { type: 'volume', target: '/app/node_modules', readOnly: false },
-      { type: 'bind', source: path.join(dir, 'src'), target: '/src', readOnly: true, createHostPath: true },
-      { type: 'volume', source: 'data', target: '/more', readOnly: false, noCopy: true },
-      { type: 'volume', target: '/anon', readOnly: false },
-      { type: 'tmpfs', target: '/tmp', readOnly: false },
+      { type: 'bind', source: path.join(dir, 'backend'), target: '/app', readOnly: false, createHostPath: true, location: at(5) },
+      { type: 'bind', source: path.join(path.dirname(dir), 'shared'), target: '/shared', readOnly: true, createHostPath: true, location: at(6) },
+      { type: 'bind', source: '/home/tester/cache', target: '/cache', readOnly: false, createHostPath: true, location: at(7) },
+      { type: 'bind', source: '/abs', target: '/abs', readOnly: false, createHostPath: true, location: at(8) },
+      { type: 'volume', source: 'data', target: '/data', readOnly: true, location: at(9) },
+      { type: 'volume', target: '/app/node_modules', readOnly: false, location: at(10) },
+      { type: 'bind', source: path.join(dir, 'src'), target: '/src', readOnly: true, createHostPath: true, location: at(11) },
+      { type: 'volume', source: 'data', target: '/more', readOnly: false, noCopy: true, location: at(12) },
+      { type: 'volume', target: '/anon', readOnly: false, location: at(13) },
+      { type: 'tmpfs', target: '/tmp', readOnly: false, location: at(14) },
       // The long syntax creates a missing host folder too, unless it says not to (as compose does).
-      { type: 'bind', source: path.join(dir, 'made'), target: '/made', readOnly: false, createHostPath: true },
-      { type: 'bind', source: path.join(dir, 'must'), target: '/must', readOnly: false, createHostPath: false },
+      { type: 'bind', source: path.join(dir, 'made'), target: '/made', readOnly: false, createHostPath: true, location: at(15) },
+      { type: 'bind', source: path.join(dir, 'must'), target: '/must', readOnly: false, createHostPath: false, location: at(16) },
     ]);
     expect(os.homedir()).toBeTruthy();
   });

@@ -23,11 +23,13 @@ configs:
       'app.conf': '',
     });
     const p = await loadIn(dir);
+    // Each mount keeps its entry's place under secrets:/configs:, where an error about it points.
+    const at = (line: number, col: number) => ({ file: path.join(dir, 'compose.yaml'), line, col });
     expect(p.services.app!.volumes).toEqual([
-      { type: 'bind', source: path.join(dir, 'secrets/pw.txt'), target: '/run/secrets/db_pw', readOnly: true, createHostPath: false },
-      { type: 'bind', source: path.join(dir, 'secrets/key.txt'), target: '/run/secrets/key.txt', readOnly: true, createHostPath: false },
-      { type: 'bind', source: path.join(dir, 'nginx.conf'), target: '/nginx', readOnly: true, createHostPath: false },
-      { type: 'bind', source: path.join(dir, 'app.conf'), target: '/etc/app/app.conf', readOnly: true, createHostPath: false },
+      { type: 'bind', source: path.join(dir, 'secrets/pw.txt'), target: '/run/secrets/db_pw', readOnly: true, createHostPath: false, location: at(4, 15) },
+      { type: 'bind', source: path.join(dir, 'secrets/key.txt'), target: '/run/secrets/key.txt', readOnly: true, createHostPath: false, location: at(4, 22) },
+      { type: 'bind', source: path.join(dir, 'nginx.conf'), target: '/nginx', readOnly: true, createHostPath: false, location: at(5, 15) },
+      { type: 'bind', source: path.join(dir, 'app.conf'), target: '/etc/app/app.conf', readOnly: true, createHostPath: false, location: at(5, 22) },
     ]);
     expect(p.warnings?.some((w) => /compose\.yaml:5:\d+: mode of config "app_conf" ignored/.test(w))).toBe(true);
   });
@@ -56,6 +58,8 @@ secrets:
       'infra/pw.txt': 'pw',
     });
     const p = await loadIn(dir);
-    expect(p.services.db!.volumes).toEqual([{ type: 'bind', source: path.join(dir, 'infra/pw.txt'), target: '/run/secrets/pw', readOnly: true, createHostPath: false }]);
+    expect(p.services.db!.volumes).toEqual([
+      { type: 'bind', source: path.join(dir, 'infra/pw.txt'), target: '/run/secrets/pw', readOnly: true, createHostPath: false, location: { file: path.join(dir, 'infra/db.yaml'), line: 4, col: 15 } },
+    ]);
   });
 });

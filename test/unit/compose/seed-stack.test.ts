@@ -15,7 +15,7 @@ describe('the seed stack', () => {
     const { postgres, redis, backend, frontend } = project.services;
     expect(postgres!.environment).toEqual({ POSTGRES_USER: 'skillforge', POSTGRES_PASSWORD: 'dev_password', POSTGRES_DB: 'skillforge_dev' });
     expect(postgres!.ports).toEqual([{ target: 5432, published: 5437, protocol: 'tcp', source: expect.objectContaining({ line: 6 }) }]);
-    expect(postgres!.volumes).toEqual([{ type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data', readOnly: false }]);
+    expect(postgres!.volumes).toEqual([{ type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data', readOnly: false, location: { file: path.join(dir, 'compose.yaml'), line: 7, col: 15 } }]);
     expect(postgres!.healthcheck).toEqual({ test: ['CMD-SHELL', 'pg_isready -U skillforge'], intervalMs: 5000, timeoutMs: 3000, retries: 5, disable: false });
     expect(postgres!.source).toEqual({ file: path.join(dir, 'compose.yaml'), line: 3, col: 3 });
     expect(postgres!.networks).toEqual({ default: { aliases: [] } });
@@ -26,8 +26,8 @@ describe('the seed stack', () => {
       postgres: { condition: 'service_healthy', required: true, restart: false },
       redis: { condition: 'service_started', required: true, restart: false },
     });
-    expect(backend!.volumes).toEqual([{ type: 'bind', source: path.join(dir, 'backend'), target: '/app', readOnly: false, createHostPath: true }]);
-    expect(frontend!.volumes[1]).toEqual({ type: 'volume', target: '/app/node_modules', readOnly: false });
+    expect(backend!.volumes).toEqual([{ type: 'bind', source: path.join(dir, 'backend'), target: '/app', readOnly: false, createHostPath: true, location: expect.objectContaining({ line: 23 }) }]);
+    expect(frontend!.volumes[1]).toEqual({ type: 'volume', target: '/app/node_modules', readOnly: false, location: expect.objectContaining({ line: 28, col: 32 }) });
     expect(frontend!.environment).toEqual({ VITE_API_URL: 'http://localhost:8500' });
 
     expect(project.volumes).toEqual({

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ContainerRequest } from '../../../src/core/engine.js';
-import { DevstackError, HostPortTaken } from '../../../src/core/errors.js';
+import { DevstackError, HostPortTaken, MissingBindSource } from '../../../src/core/errors.js';
 import { buildQuery } from '../../../src/engine/docker/build-image.js';
 import { toCreateOptions, toHealthConfig, toRestartPolicy } from '../../../src/engine/docker/container-request.js';
 import { inspectedPorts, listedPorts, toContainerDetails } from '../../../src/engine/docker/container-state.js';
@@ -231,6 +231,12 @@ describe('toDevstackError', () => {
     const mapped = toDevstackError(modemError(500, message), 'start a', address);
     expect(mapped).toBeInstanceOf(HostPortTaken);
     expect((mapped as HostPortTaken).hostPort).toBe(port);
+  });
+
+  it('a missing bind source is a compose error naming the host path (located by the caller at its volume entry)', () => {
+    const mapped = toDevstackError(modemError(400, 'invalid mount config for type "bind": bind source path does not exist: /p/must exist'), 'create container a', address);
+    expect(mapped).toBeInstanceOf(MissingBindSource);
+    expect(mapped).toMatchObject({ kind: 'compose', hostPath: '/p/must exist', hint: expect.stringContaining('create_host_path: false') });
   });
 
   it('hints at the docker group for permission denied', () => {
