@@ -7,6 +7,7 @@
 // its start. Everything ends when the signal aborts.
 import type { ContainerInfo, ContainerQueryPort, EventsLogsPort, LogRecord } from '../core/engine.js';
 import { DevstackError } from '../core/errors.js';
+import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
 import { BoundedChannel } from './logs-channel.js';
 import { compareLogTimes, parseDateTime } from './logs-time.js';
@@ -43,14 +44,13 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
     if (!stop.signal.aborted) channel.fail(err);
     stop.abort();
   };
-  // A service with several containers at the start, or a container numbered above 1 later, names the replica.
-  let scaled = new Set<string>();
   const follow = (container: { id: string; labels: Record<string, string> }, fromStart: boolean): void => {
     if (followed.has(container.id) || !isChosen(container.labels, req)) return;
     followed.add(container.id);
     const service = container.labels[LABEL.service]!;
-    const number = Number(container.labels[LABEL.containerNumber] ?? '1');
-    const target = { id: container.id, service, ...(scaled.has(service) || number > 1 ? { replica: number } : {}) };
+    // Every line names its container's number, as compose v2 does (`web-1 |`): a replica added while following
+    // then reads `web-2 |` next to `web-1 |`, with no switch of prefix midway.
+    const target = { id: container.id, service, replica: containerNumber(container) };
     const task = followContainer(req, target, fromStart, channel, wakers, stop.signal).catch(fail);
     running.add(task);
     void task.finally(() => {
@@ -64,7 +64,6 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
   stop.signal.addEventListener('abort', () => channel.close(), { once: true });
   try {
     const initial = await req.engine.listProjectContainers(req.project);
-    scaled = servicesWithReplicas(initial.filter((c) => isChosen(c.labels, req)));
     for (const c of initial) follow(c, false);
     yield* channel;
   } finally {
@@ -73,18 +72,6 @@ export async function* followProjectLogs(req: FollowRequest): AsyncGenerator<Ser
     for (const wake of wakers.values()) wake();
     await Promise.allSettled([...running]);
   }
-}
-
-/** Services with more than one container among these: their lines name the replica. */
-export function servicesWithReplicas(containers: ContainerInfo[]): Set<string> {
-  const seen = new Set<string>();
-  const several = new Set<string>();
-  for (const c of containers) {
-    const service = c.labels[LABEL.service] ?? '';
-    if (seen.has(service)) several.add(service);
-    seen.add(service);
-  }
-  return several;
 }
 
 function isChosen(labels: Record<string, string>, req: FollowRequest): boolean {
@@ -99,7 +86,7 @@ function isChosen(labels: Record<string, string>, req: FollowRequest): boolean {
 
 async function followContainer(
   req: FollowRequest,
-  target: { id: string; service: string; replica?: number },
+  target: { id: string; service: string; replica: number },
   fromStart: boolean,
   channel: BoundedChannel<ServiceLogLine>,
   wakers: Map<string, () => void>,
@@ -156,9 +143,8 @@ async function followContainer(
   }
 }
 
-function toLine(target: { service: string; replica?: number }, container: string, rec: LogRecord): ServiceLogLine {
-  const replica = target.replica !== undefined ? { replica: target.replica } : {};
-  return { service: target.service, ...replica, container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
+function toLine(target: { service: string; replica: number }, container: string, rec: LogRecord): ServiceLogLine {
+  return { service: target.service, replica: target.replica, container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
 }
 
 async function inspectOrGone(engine: ContainerQueryPort, id: string) {

@@ -5,7 +5,7 @@ import type { ContainerInfo, ContainerQueryPort, EventsLogsPort, LogOptions, Log
 import { DevstackError } from '../core/errors.js';
 import { containerNumber } from '../core/convergence-plan.js';
 import { LABEL } from '../core/labels.js';
-import { followProjectLogs, servicesWithReplicas } from './logs-follow.js';
+import { followProjectLogs } from './logs-follow.js';
 import { compareLogTimes, parseLogTime } from './logs-time.js';
 
 export interface LogsRequest {
@@ -32,8 +32,8 @@ export interface LogsRequest {
 
 export interface ServiceLogLine {
   service: string;
-  /** The container's number when its service has several (`web-2 |`, as compose prefixes replicas). */
-  replica?: number;
+  /** The container's number (`web-1 |`, `web-2 |`: compose v2 names every container so, one replica or several). */
+  replica: number;
   /** Container name. */
   container: string;
   stream: 'stdout' | 'stderr';
@@ -70,10 +70,9 @@ export async function* streamProjectLogs(req: LogsRequest, deps: { engine: Conta
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
   };
-  const scaled = servicesWithReplicas(containers);
   const sources = containers.map((c) => ({
     service: c.labels[LABEL.service]!,
-    ...(scaled.has(c.labels[LABEL.service]!) ? { replica: containerNumber(c) } : {}),
+    replica: containerNumber(c),
     container: c.name,
     records: engine.logs(c.id, opts, req.signal),
   }));
@@ -125,7 +124,7 @@ export function serviceContainers(containers: ContainerInfo[], chosen: ReadonlyS
 
 interface LogSource {
   service: string;
-  replica?: number;
+  replica: number;
   container: string;
   records: AsyncIterable<LogRecord>;
 }
@@ -151,7 +150,7 @@ export async function* interleaveByTime(sources: LogSource[], signal: AbortSigna
       if (pick === -1) return;
       const rec = heads[pick]!.value as LogRecord;
       const source = sources[pick]!;
-      yield { service: source.service, ...(source.replica !== undefined ? { replica: source.replica } : {}), container: source.container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
+      yield { service: source.service, replica: source.replica, container: source.container, stream: rec.stream, time: rec.time ?? '', text: rec.text };
       heads[pick] = await iterators[pick]!.next();
     }
   } finally {

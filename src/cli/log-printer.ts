@@ -1,4 +1,4 @@
-// Prints log lines: `service |` prefixes aligned and coloured per service, optional timestamps,
+// Prints log lines: `service-n |` prefixes aligned and coloured per service, optional timestamps,
 // or one JSON object per line. Writes with backpressure; a closed pipe (`| head`) ends it quietly.
 import type { ServiceLogLine } from '../app/logs.js';
 import { colorEnabled } from './output-mode.js';
@@ -56,7 +56,7 @@ export interface LineLayout {
 
 export function lineLayout(opts: LogPrinterOptions): LineLayout {
   return {
-    width: Math.max(0, ...opts.services.map((s) => s.length)),
+    width: Math.max(0, ...opts.services.map((s) => `${s}-1`.length)),
     color: useColor(opts),
     timestamps: opts.timestamps,
     prefix: opts.prefix,
@@ -64,16 +64,16 @@ export function lineLayout(opts: LogPrinterOptions): LineLayout {
   };
 }
 
-/** `web`, or `web-2` for a replica of a service with several containers (as compose's `web-2 |`). */
+/** `web-1`, `web-2`: the service and the container's number, as compose v2 prefixes every container's lines. */
 function linePrefix(line: ServiceLogLine): string {
-  return line.replica === undefined ? line.service : `${line.service}-${line.replica}`;
+  return `${line.service}-${line.replica}`;
 }
 
 /** One printed line, with its newline. */
 export function formatLogLine(line: ServiceLogLine, layout: LineLayout): string {
   if (layout.json) {
     const { service, replica, container, stream, time, text } = line;
-    return `${JSON.stringify({ service, ...(replica !== undefined ? { replica } : {}), container, stream, time, text })}\n`;
+    return `${JSON.stringify({ service, replica, container, stream, time, text })}\n`;
   }
   const stamp = layout.timestamps && line.time ? `${line.time} ` : '';
   if (!layout.prefix) return `${stamp}${line.text}\n`;

@@ -105,7 +105,7 @@ export function recreateIfImageChanged(action: ServiceAction, currentImageId: st
 }
 
 /** A container's `com.docker.compose.container-number` (1 when missing); 0 when it is not a number. */
-export function containerNumber(c: ContainerInfo): number {
+export function containerNumber(c: Pick<ContainerInfo, 'labels'>): number {
   const n = Number(c.labels[LABEL.containerNumber] ?? '1');
   return Number.isInteger(n) ? n : 0;
 }

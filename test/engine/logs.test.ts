@@ -1,9 +1,11 @@
 // Real-engine tests of the log stream: a Docker Engine must answer (they fail, never skip, without one).
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamProjectLogs, type ServiceLogLine } from '../../src/app/logs.js';
 import type { LogOptions, LogRecord } from '../../src/core/engine.js';
+import { formatLogLine, lineLayout } from '../../src/cli/log-printer.js';
 import { LABEL } from '../../src/core/labels.js';
 import { openEngine, type DockerEngine } from '../../src/engine/docker/docker-engine.js';
 import { streamContainerLogs } from '../../src/engine/docker/logs.js';
@@ -196,6 +198,30 @@ describe('streamProjectLogs following a real engine', () => {
     ]);
     expect(seen.every((l) => /^\d{4}-\d\d-\d\dT.*Z$/.test(l.time))).toBe(true);
     console.log(`logs -f: new container's lines ${latency} ms after it started`);
+  });
+  it('names a replica added while following as the first one is named: web-1 and web-2, both numbered', async () => {
+    await run('scaled-1', ['bash', '-c', 'echo from-one; sleep infinity'], { labels: labels('scaled'), wait: false });
+    const ctrl = new AbortController();
+    const lines = streamProjectLogs({ project, services: ['scaled'], knownServices: ['scaled'], follow: true, timestamps: false, signal: ctrl.signal }, { engine });
+    let added = false;
+    const seen = await takeUntil(
+      lines,
+      (s) => {
+        if (!added && s.some((l) => l.text === 'from-one')) {
+          added = true;
+          void run('scaled-2', ['bash', '-c', 'echo from-two; sleep infinity'], { labels: labels('scaled', '2'), wait: false });
+        }
+        return s.some((l) => l.text === 'from-two');
+      },
+      20_000,
+    );
+    ctrl.abort();
+    expect(seen.map((l) => [l.service, l.replica, l.text])).toEqual([
+      ['scaled', 1, 'from-one'],
+      ['scaled', 2, 'from-two'],
+    ]);
+    const layout = lineLayout({ services: ['scaled'], timestamps: false, prefix: true, json: false, color: false, out: new PassThrough(), env: {} });
+    expect(seen.map((l) => formatLogLine(l, layout)).join('')).toBe('scaled-1 | from-one\nscaled-2 | from-two\n');
   });
   it('with followNewServices, a service that appears later (a compose reload added it) is followed too', async () => {
     await run('known', ['bash', '-c', 'echo from-known; sleep infinity'], { labels: labels('api'), wait: false });

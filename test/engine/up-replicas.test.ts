@@ -116,7 +116,7 @@ describe('a scaled service (real engine, built CLI)', () => {
   it('prefixes the log lines of each replica with web-n', () => {
     const r = devstack(['logs', '-p', name, 'web'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(r.status, r.stderr).toBe(0);
-    for (let n = 1; n <= 3; n++) expect(r.stdout).toMatch(new RegExp(`^web-${n} \\| listening on 80$`, 'm'));
+    for (let n = 1; n <= 3; n++) expect(r.stdout).toMatch(new RegExp(`^web-${n} +\\| listening on 80$`, 'm'));
   }, TIMEOUT);
 
   it('watch syncs a changed file into every replica', async () => {

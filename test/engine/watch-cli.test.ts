@@ -104,7 +104,7 @@ describe('devstack up --watch (built CLI, real engine)', () => {
   });
 
   it('streams the services\' logs with prefixes, as `logs` does', async () => {
-    await eventually('app\'s first line', () => /^app +\| app version v1$/m.test(run.out()) || undefined);
+    await eventually('app\'s first line', () => /^app-1 +\| app version v1$/m.test(run.out()) || undefined);
   });
 
   it('sync rule: an edited file is visible in the container', async () => {
@@ -125,7 +125,7 @@ describe('devstack up --watch (built CLI, real engine)', () => {
     expect(idOf('dependent')).toBe(before.dependent);
     expect(inspect('dependent', '{{.State.StartedAt}}')).not.toBe(started.dependent);
     // The log follower picked up the recreated container.
-    await eventually('app\'s line after the rebuild', () => /^app +\| app version v2$/m.test(run.out()) || undefined, 15_000);
+    await eventually('app\'s line after the rebuild', () => /^app-1 +\| app version v2$/m.test(run.out()) || undefined, 15_000);
   });
 
   it('a compose file with an error: the located error is printed and watching goes on', async () => {
@@ -164,13 +164,13 @@ describe('devstack up --watch (built CLI, real engine)', () => {
 `;
     writeFileSync(join(dir, 'newcomer.env'), 'GREETING=one\n');
     writeFileSync(join(dir, 'compose.yaml'), compose('two', newcomer));
-    await eventually('the newcomer\'s line in the watch output', () => /^newcomer\s+\| hello from newcomer one$/m.test(run.out()) || undefined, 60_000);
+    await eventually('the newcomer\'s line in the watch output', () => /^newcomer-1\s+\| hello from newcomer one$/m.test(run.out()) || undefined, 60_000);
   });
 
   it('an edited env_file reloads the project and recreates the service that reads it', async () => {
     const before = idOf('newcomer');
     writeFileSync(join(dir, 'newcomer.env'), 'GREETING=two\n');
-    await eventually('the recreated newcomer\'s line', () => /^newcomer\s+\| hello from newcomer two$/m.test(run.out()) || undefined, 60_000);
+    await eventually('the recreated newcomer\'s line', () => /^newcomer-1\s+\| hello from newcomer two$/m.test(run.out()) || undefined, 60_000);
     expect(idOf('newcomer')).not.toBe(before);
     expect(inspect('newcomer', '{{json .Config.Env}}')).toContain('GREETING=two');
   });
@@ -222,7 +222,7 @@ describe('devstack up --watch: a save made before watching began (built CLI, rea
     // Progress on stderr means the project was read; the watcher starts only after `up` is done.
     await eventually('up under way', () => (run.err().trim() !== '' && !/watching app/.test(run.err())) || undefined, 60_000);
     writeFileSync(join(dir, 'newcomer.env'), 'GREETING=during\n');
-    await eventually('the newcomer\'s line with the saved value', () => /^newcomer\s+\| hello from newcomer during$/m.test(run.out()) || undefined, 90_000);
+    await eventually('the newcomer\'s line with the saved value', () => /^newcomer-1\s+\| hello from newcomer during$/m.test(run.out()) || undefined, 90_000);
     expect(inspect('newcomer', '{{json .Config.Env}}')).toContain('GREETING=during');
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);

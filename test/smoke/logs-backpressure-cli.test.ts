@@ -107,7 +107,7 @@ describe('devstack logs -f behind a slow reader (built CLI, real engine)', () =>
     const exited = new Promise<number | null>((resolve) => pipeline.on('exit', (code) => resolve(code)));
     try {
       expect(await exitOrHang(exited, 20_000)).toBe(0);
-      expect(out).toBe('quiet | hello\n');
+      expect(out).toBe('quiet-1 | hello\n');
     } finally {
       pipeline.kill('SIGKILL');
     }

@@ -46,7 +46,7 @@ describe('devstack logs (built CLI, real engine)', () => {
   it('-n 5 prints exactly the last five lines, prefixed; --no-log-prefix drops the prefix', () => {
     const r = logs(['-p', NAME, '-n', '5', 'counter']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe(['16', '17', '18', '19', '20'].map((n) => `counter | line ${n}\n`).join(''));
+    expect(r.stdout).toBe(['16', '17', '18', '19', '20'].map((n) => `counter-1 | line ${n}\n`).join(''));
     expect(logs(['-p', NAME, '-n', '2', '--no-log-prefix', 'counter']).stdout).toBe('line 19\nline 20\n');
   });
 
@@ -66,7 +66,7 @@ describe('devstack logs (built CLI, real engine)', () => {
       const r = logs(['-p', NAME, '-n', '1', 'counter', 'chatty'], elsewhere);
       expect(r.status, r.stderr).toBe(0);
       // Prefixes are padded to the longest service seen so far (no compose file tells them up front).
-      expect(r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/ +\|/, ' |')).sort()).toEqual(['chatty | 200000', 'counter | line 20']);
+      expect(r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/ +\|/, ' |')).sort()).toEqual(['chatty-1 | 200000', 'counter-1 | line 20']);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
@@ -78,7 +78,7 @@ describe('devstack logs (built CLI, real engine)', () => {
       encoding: 'utf8',
       env: { ...process.env, CI: 'true', NO_COLOR: '1' },
     });
-    expect(r.stdout).toBe('chatty  | 1\n');
+    expect(r.stdout).toBe('chatty-1  | 1\n');
     expect(r.stderr).toContain('status=0');
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at |error/i);
   });

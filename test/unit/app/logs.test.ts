@@ -53,14 +53,14 @@ describe('streamProjectLogs without follow', () => {
       ),
     );
     expect(lines.map((l) => l.text)).toEqual(['db 1', 'web 2', 'web 3', 'db 4']);
-    expect(lines[1]).toEqual({ service: 'web', container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
+    expect(lines[1]).toEqual({ service: 'web', replica: 1, container: 'demo-web-1', stream: 'stderr', time: t(2), text: 'web 2' });
     expect(engine.logRequests.map((r) => r.opts)).toEqual([
       { follow: false, timestamps: true, tail: 5, since: 1714557000 },
       { follow: false, timestamps: true, tail: 5, since: 1714557000 },
     ]);
   });
 
-  it('names the replica of a service with several containers (web-1, web-2), not of one with a single container', async () => {
+  it('names every container by its number, as compose v2 does: web-1, web-2 for replicas, db-1 for a single container', async () => {
     const web2 = { ...container('w2', 'web', { [LABEL.containerNumber]: '2' }), name: 'demo-web-2' };
     const engine = fakeEngine([web2, container('w1', 'web'), container('d', 'db')], {
       w1: [{ stream: 'stdout', time: t(1), text: 'one' }],
@@ -68,9 +68,9 @@ describe('streamProjectLogs without follow', () => {
       d: [{ stream: 'stdout', time: t(3), text: 'db' }],
     });
     const lines = await collect(streamProjectLogs({ project: 'demo', services: [], knownServices: ['db', 'web'], follow: false, timestamps: false, signal: new AbortController().signal }, { engine }));
-    expect(lines.map((l) => [l.service, l.replica, l.text])).toEqual([['web', 1, 'one'], ['web', 2, 'two'], ['db', undefined, 'db']]);
+    expect(lines.map((l) => [l.service, l.replica, l.text])).toEqual([['web', 1, 'one'], ['web', 2, 'two'], ['db', 1, 'db']]);
     const layout = lineLayout({ services: ['db', 'web'], timestamps: false, prefix: true, json: false, color: false, out: new PassThrough(), env: {} });
-    expect(lines.map((l) => formatLogLine(l, layout)).join('')).toBe('web-1 | one\nweb-2 | two\ndb  | db\n');
+    expect(lines.map((l) => formatLogLine(l, layout)).join('')).toBe('web-1 | one\nweb-2 | two\ndb-1  | db\n');
   });
 
   it('refuses an unknown service, listing the project’s services', async () => {
@@ -84,30 +84,30 @@ describe('streamProjectLogs without follow', () => {
 });
 
 describe('log printer', () => {
-  const line: ServiceLogLine = { service: 'db', container: 'demo-db-1', stream: 'stdout', time: t(1), text: 'ready' };
+  const line: ServiceLogLine = { service: 'db', replica: 1, container: 'demo-db-1', stream: 'stdout', time: t(1), text: 'ready' };
   const base = { services: ['db', 'backend'], timestamps: false, prefix: true, json: false, color: true };
 
-  it('pads prefixes to the longest service name, colours only on a TTY without NO_COLOR', () => {
+  it('pads prefixes to the longest service name and its number, colours only on a TTY without NO_COLOR', () => {
     const plain = lineLayout({ ...base, out: new PassThrough(), env: {} });
-    expect(formatLogLine(line, plain)).toBe('db      | ready\n');
+    expect(formatLogLine(line, plain)).toBe('db-1      | ready\n');
     const tty = Object.assign(new PassThrough(), { isTTY: true });
-    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {} }))).toBe(`\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`);
-    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: { NO_COLOR: '1' } }))).toBe('db      | ready\n');
-    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {}, color: false }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {} }))).toBe(`\x1b[${serviceColor('db')}mdb-1      |\x1b[0m ready\n`);
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: { NO_COLOR: '1' } }))).toBe('db-1      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: tty, env: {}, color: false }))).toBe('db-1      | ready\n');
   });
 
   it('honours FORCE_COLOR as colorEnabled does: colour into a pipe when forced, never with --no-color or NO_COLOR', () => {
     const pipe = new PassThrough();
-    const coloured = `\x1b[${serviceColor('db')}mdb      |\x1b[0m ready\n`;
+    const coloured = `\x1b[${serviceColor('db')}mdb-1      |\x1b[0m ready\n`;
     expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' } }))).toBe(coloured);
-    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '0' } }))).toBe('db      | ready\n');
-    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' }, color: false }))).toBe('db      | ready\n');
-    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }))).toBe('db      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '0' } }))).toBe('db-1      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1' }, color: false }))).toBe('db-1      | ready\n');
+    expect(formatLogLine(line, lineLayout({ ...base, out: pipe, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }))).toBe('db-1      | ready\n');
   });
 
   it('shows timestamps, drops the prefix, or writes JSON', () => {
     const out = new PassThrough();
-    expect(formatLogLine(line, lineLayout({ ...base, out, timestamps: true }))).toBe(`db      | ${t(1)} ready\n`);
+    expect(formatLogLine(line, lineLayout({ ...base, out, timestamps: true }))).toBe(`db-1      | ${t(1)} ready\n`);
     expect(formatLogLine(line, lineLayout({ ...base, out, prefix: false }))).toBe('ready\n');
     expect(JSON.parse(formatLogLine(line, lineLayout({ ...base, out, json: true })))).toEqual(line);
   });
