@@ -34,7 +34,9 @@ export default class Up extends DevstackCommand {
     const project = (await import('../src/app/scale-overrides.js')).applyScaleOverrides(loaded, flags.scale);
     const services = argv.map(String);
     const startedAt = Date.now();
-    const progress = await this.progress(flags.json, { services: services.length ? services : Object.keys(project.services) });
+    const { replicaCount } = await import('../src/core/container-spec.js');
+    const shown = (services.length ? services : Object.keys(project.services)).map((n) => ({ service: n, replicas: project.services[n] ? replicaCount(project.services[n]) : 1 }));
+    const progress = await this.progress(flags.json, { services: shown });
     const exclusive = await projectExclusive(project.name, { signal: this.interrupt.signal, waitLimitMs: flags['wait-timeout'] * 1000, onEvent: progress.onEvent });
     try {
       const result = await exclusive(async () => up(

@@ -36,8 +36,8 @@ export interface ApplyRequest {
   volumes?: VolumeMount[];
   /** Called with the id of every container this run created (Ctrl-C stops them). */
   onCreated: (id: string) => void;
-  /** `web-2`: which replica, for the progress lines of a service that runs several containers. */
-  replicaLabel?: string;
+  /** Which replica (its container number), for the progress lines of a service that runs several containers. */
+  replica?: number;
   /**
    * Copies files into the container once it exists and before it starts (single files bind-mounted on a remote
    * engine); a kept or stopped container gets them again, so they are this host's at each `up`.
@@ -45,10 +45,9 @@ export interface ApplyRequest {
   copyIn?: (id: string) => Promise<void>;
 }
 
-/** The progress detail of a step: the replica (when the service runs several) and the reason, if any. */
-function stepDetail(req: ApplyRequest, reason?: string): { detail?: string } {
-  const detail = [req.replicaLabel, reason].filter(Boolean).join(', ');
-  return detail ? { detail } : {};
+/** What a step's event says besides its phase: the replica (when the service runs several) and the reason, if any. */
+function stepDetail(req: ApplyRequest, reason?: string): { replica?: number; detail?: string } {
+  return { ...(req.replica !== undefined ? { replica: req.replica } : {}), ...(reason ? { detail: reason } : {}) };
 }
 
 /** A service's container made ready to start: created (or kept), not started yet. */

@@ -47,7 +47,7 @@ export class UpRun {
   /** Why a service failed to become ready (the waiter's verdict), by service. */
   readonly failures = new Map<string, unknown>();
   /** Which replica of a scaled service failed (its container id and `service-n`), for the report. */
-  private readonly failedReplica = new Map<string, { id: string; label: string }>();
+  private readonly failedReplica = new Map<string, { id: string; number: number }>();
   /** The final readiness of each service, once confirmed. */
   readonly readiness = new Map<string, WaitResult>();
   private readonly images = new Map<string, Promise<string>>();
@@ -94,7 +94,7 @@ export class UpRun {
     const ids = this.containerIds.get(name) ?? [];
     const results = await Promise.all(ids.map(check));
     const bad = results.findIndex((r) => !r.ok);
-    if (bad >= 0 && ids.length > 1) this.failedReplica.set(name, { id: ids[bad] as string, label: `${name}-${bad + 1}` });
+    if (bad >= 0 && ids.length > 1) this.failedReplica.set(name, { id: ids[bad] as string, number: bad + 1 });
     return results[bad >= 0 ? bad : 0] as WaitResult;
   }
 
@@ -143,7 +143,7 @@ export class UpRun {
       ports: deps.ports,
       portMemory: { project: req.project.name, stateDir: req.stateDir, strict: req.strictPorts },
       renewAnonymousVolumes: rebuild.has(name),
-      ...(replicas.length > 1 ? { replicaLabel: `${name}-${action.replica}` } : {}),
+      ...(replicas.length > 1 ? { replica: action.replica } : {}),
       location: this.service(name).source,
       volumes: this.service(name).volumes,
       onEvent: req.onEvent,
@@ -198,7 +198,8 @@ export class UpRun {
     const id = await prepared.start();
     // Its final readiness is asked from now on, not after the last service has started.
     void this.readinessWaits.waitFor(name, id, finalCondition(req.project, name)).catch(() => undefined);
-    if (action.kind === 'keep' || action.kind === 'start') req.onEvent({ type: 'service', service: name, phase: 'running' });
+    const several = (actions.get(name) ?? []).length > 1;
+    if (action.kind === 'keep' || action.kind === 'start') req.onEvent({ type: 'service', service: name, ...(several ? { replica: action.replica } : {}), phase: 'running' });
     return id;
   }
 
@@ -236,13 +237,16 @@ export class UpRun {
     const root = failed.find((c) => !failed.some((o) => o !== c && graph.transitiveDependentsOf(o).includes(c))) ?? (failed[0] as string);
     const walkError = outcomes.find((o) => o.service === root && o.status === 'failed');
     const cause = this.failures.get(root) ?? (walkError && 'error' in walkError ? walkError.error : undefined);
-    for (const n of failed) req.onEvent({ type: 'service', service: n, phase: 'failed' });
+    for (const n of failed) {
+      const number = this.failedReplica.get(n)?.number;
+      req.onEvent({ type: 'service', service: n, ...(number !== undefined ? { replica: number } : {}), phase: 'failed' });
+    }
     const notStarted = selected.filter((n) => !this.containerIds.has(n));
     for (const n of notStarted) req.onEvent({ type: 'service', service: n, phase: 'skipped' });
     const replica = this.failedReplica.get(root);
     const containerId = replica?.id ?? this.containerIds.get(root)?.[0] ?? this.createdFor.get(root);
     return serviceFailure(
-      { engine: deps.engine, service: root, ...(replica ? { replica: replica.label } : {}), ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
+      { engine: deps.engine, service: root, ...(replica ? { replica: `${root}-${replica.number}` } : {}), ...(containerId ? { containerId } : {}), waiting: graph.transitiveDependentsOf(root).filter((n) => notStarted.includes(n)) },
       cause,
     );
   }

@@ -6,6 +6,7 @@ import { renderError } from './error-report.js';
 import { chooseOutputMode, type OutputMode } from './output-mode.js';
 import { useDockerContext } from './runtime.js';
 import { chooseProgress } from './progress/choose-progress.js';
+import type { ServiceLines } from './progress/progress-lines.js';
 import type { ProgressView } from './progress/progress-view.js';
 
 export abstract class DevstackCommand extends Command {
@@ -58,9 +59,10 @@ export abstract class DevstackCommand extends Command {
 
   /**
    * The one way a command picks its progress display: NDJSON on stdout with --json; a live listr2 line per service
-   * on a usable terminal when the command follows services (`live`); otherwise plain lines on stderr.
+   * (per replica of a scaled one) on a usable terminal when the command follows services (`live`); otherwise plain
+   * lines on stderr.
    */
-  protected progress(json: boolean, live?: { services: string[] }): Promise<ProgressView> {
+  protected progress(json: boolean, live?: { services: readonly ServiceLines[] }): Promise<ProgressView> {
     const mode = this.outputMode(json);
     return chooseProgress(mode === 'tty' && !live ? 'plain' : mode, live?.services ?? []);
   }

@@ -15,7 +15,8 @@ export type ServicePhase =
   | 'remove';
 
 export type StackEvent =
-  | { type: 'service'; service: string; phase: ServicePhase; detail?: string }
+  /** `replica`: the container's number, on a step of one container of a service that runs several. */
+  | { type: 'service'; service: string; replica?: number; phase: ServicePhase; detail?: string }
   | { type: 'resource'; kind: 'network' | 'volume' | 'container'; name: string; action: 'create' | 'remove' | 'keep' }
   | { type: 'notice'; level: 'info' | 'warn'; message: string; service?: string };
 

@@ -1,35 +1,37 @@
-// listr2 on a terminal: a line per service that follows its phases. listr2 only renders: the use case decides
-// the order and emits events; each task here just mirrors one service's events.
-import { Listr, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import type { ServicePhase, StackEvent } from '../../core/events.js';
+// listr2 on a terminal: a line per container (see ProgressLines) that follows its steps. listr2 only renders: the
+// use case decides the order and emits events; each task here just mirrors one line.
+import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import type { StackEvent } from '../../core/events.js';
+import { ProgressLines, type ProgressLine, type ServiceLines } from './progress-lines.js';
 import type { ProgressView } from './progress-view.js';
 
-type Outcome = { kind: 'done'; title: string } | { kind: 'failed'; title: string } | { kind: 'skipped'; title: string };
+type Task = ListrTaskWrapper<unknown, never, never>;
 
-const FINAL: Partial<Record<ServicePhase, Outcome['kind']>> = {
-  ready: 'done',
-  unchanged: 'done',
-  failed: 'failed',
-  skipped: 'skipped',
-  remove: 'done',
-};
-
-export function createListrProgress(services: string[], notice: (line: string) => void): ProgressView {
-  const waiters = new Map<string, { resolve: (o: Outcome) => void; task?: ListrTaskWrapper<unknown, never, never> }>();
-  const outcomes = new Map<string, Promise<Outcome>>();
-  for (const s of services) {
-    outcomes.set(s, new Promise<Outcome>((resolve) => waiters.set(s, { resolve })));
-  }
+export function createListrProgress(services: readonly ServiceLines[], notice: (line: string) => void, output: NodeJS.WriteStream = process.stderr): ProgressView {
+  const board = new ProgressLines(services);
+  const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(output, output) });
+  const tasks = new Map<ProgressLine, Task>();
+  const settle = new Map<ProgressLine, () => void>();
+  const settled = new Map(board.lines.map((line) => [line, new Promise<void>((resolve) => settle.set(line, resolve))]));
+  const show = (changed: ProgressLine[]): void => {
+    for (const line of changed) {
+      if (line.outcome) settle.get(line)?.();
+      else {
+        const task = tasks.get(line);
+        if (task) task.title = line.title;
+      }
+    }
+  };
   const list = new Listr(
-    services.map((s) => ({
-      title: `${s}: waiting`,
-      task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
-        const w = waiters.get(s);
-        if (w) w.task = task;
-        const outcome = await (outcomes.get(s) as Promise<Outcome>);
-        task.title = outcome.title;
-        if (outcome.kind === 'failed') throw new Error(outcome.title);
-        if (outcome.kind === 'skipped') task.skip(outcome.title);
+    board.lines.map((line) => ({
+      title: line.title,
+      task: async (_ctx: unknown, task: Task) => {
+        tasks.set(line, task);
+        task.title = line.title;
+        await settled.get(line);
+        task.title = line.title;
+        if (line.outcome === 'failed') throw new Error(line.title);
+        if (line.outcome === 'skipped') task.skip(line.title);
       },
     })),
     {
@@ -39,8 +41,10 @@ export function createListrProgress(services: string[], notice: (line: string) =
       collectErrors: false,
       renderer: 'default',
       fallbackRenderer: 'simple',
-      rendererOptions: { collapseErrors: false, timer: undefined },
-      processOutput: new ProcessOutput(process.stderr, process.stderr),
+      // Both renderers write through this logger: listr2 takes the stream from a renderer's logger, not from a
+      // top-level processOutput (which left the live view on stdout, in the way of `up > file`).
+      rendererOptions: { collapseErrors: false, timer: undefined, logger },
+      fallbackRendererOptions: { logger },
     } as never,
   );
   const running = list.run().catch(() => undefined);
@@ -49,20 +53,12 @@ export function createListrProgress(services: string[], notice: (line: string) =
 
   return {
     onEvent: (e: StackEvent) => {
-      if (e.type !== 'service') {
-        if (e.type === 'notice') pending.push(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
-        return;
-      }
-      const w = waiters.get(e.service);
-      if (!w) return;
-      const title = `${e.service}: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`;
-      const final = FINAL[e.phase];
-      if (final) w.resolve({ kind: final, title });
-      else if (w.task) w.task.title = title;
+      if (e.type === 'service') show(board.apply(e));
+      else if (e.type === 'notice') pending.push(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
     },
     // Idempotent: the command closes once before printing its summary and again on the way out.
     close: () => (closed ??= (async () => {
-      for (const [s, w] of waiters) w.resolve({ kind: 'skipped', title: `${s}: not reached` });
+      show(board.finish());
       await running;
       for (const line of pending) notice(line);
     })()),

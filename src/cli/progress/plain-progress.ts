@@ -14,7 +14,7 @@ export function createPlainProgress(write: (line: string) => void, now: () => nu
 export function describeEvent(e: StackEvent): string {
   switch (e.type) {
     case 'service':
-      return `${e.service} ${e.phase}${e.detail ? ` (${e.detail})` : ''}`;
+      return `${e.replica !== undefined ? `${e.service}-${e.replica}` : e.service} ${e.phase}${e.detail ? ` (${e.detail})` : ''}`;
     case 'resource':
       return `${e.kind} ${e.name} ${e.action === 'create' ? 'created' : e.action === 'remove' ? 'removed' : 'kept'}`;
     case 'notice':
