@@ -39,6 +39,12 @@ export interface ApplyRequest {
   /** Which replica (its container number), for the progress lines of a service that runs several containers. */
   replica?: number;
   /**
+   * Host ports planned for the project's other containers (a scaled service's other replicas above all): a port
+   * picked when the planned one was taken while starting (a remote engine's host shows only then) avoids them, so
+   * one replica's move does not push the next one's port too.
+   */
+  reservedHostPorts?: ReadonlySet<number>;
+  /**
    * Copies files into the container once it exists and before it starts (single files bind-mounted on a remote
    * engine); a kept or stopped container gets them again, so they are this host's at each `up`.
    */
@@ -204,13 +210,13 @@ async function startWithPortRetry(req: ApplyRequest, createdId: string, request:
       tried.add(binding.hostPort);
       const planned = req.bindings.find((b) => b.containerPort === binding.containerPort && b.protocol === binding.protocol);
       const target = planned ?? { ...binding, service: req.action.service };
-      const replacement = await req.ports.pickReplacement(target, tried, engine);
+      const replacement = await req.ports.pickReplacement(target, new Set([...tried, ...(req.reservedHostPorts ?? [])]), engine);
       replaced.push({ binding: target, hostPort: replacement });
       onEvent({
         type: 'notice',
         level: 'warn',
         service: req.action.service,
-        message: `${req.action.service} ${binding.hostPort} -> ${replacement} (${binding.hostPort} was taken while starting)`,
+        message: `${req.replica !== undefined ? `${req.action.service}-${req.replica}` : req.action.service} ${binding.hostPort} -> ${replacement} (${binding.hostPort} was taken while starting)`,
       });
       await engine.removeContainer(id, { force: true, removeVolumes: true });
       current = { ...current, ports: current.ports.map((p) => (p === binding ? { ...p, hostPort: replacement } : p)) };

@@ -93,6 +93,11 @@ export async function planUp(input: UpPlanInput): Promise<UpPlan> {
   return { specs, actions };
 }
 
+/** The host ports planned for every container but this one (replica `replica` of `service`). */
+export function otherHostPorts(bindings: PlannedBinding[], service: string, replica: number): Set<number> {
+  return new Set(bindings.filter((b) => b.hostPort > 0 && !(b.service === service && (b.replica ?? 1) === replica)).map((b) => b.hostPort));
+}
+
 /** The planned bindings of one container of a service (replica 1 of a service that runs one: all of its). */
 export function replicaBindings(bindings: PlannedBinding[], service: string, replica: number): PlannedBinding[] {
   return bindings.filter((b) => b.service === service && (b.replica ?? 1) === replica);

@@ -10,7 +10,7 @@ import type { ServiceConfig } from '../core/model.js';
 import { startPriorities } from '../core/start-priority.js';
 import type { WaitCondition, WaitResult } from '../core/service-wait.js';
 import { prepareServiceContainer, type PreparedContainer } from './apply-service-action.js';
-import { replicaBindings } from './plan-up.js';
+import { otherHostPorts, replicaBindings } from './plan-up.js';
 import { ensureServiceImage } from './images.js';
 import { finalCondition, ReadinessWaits } from './readiness-waits.js';
 import { serviceFailure } from './service-failure.js';
@@ -144,6 +144,7 @@ export class UpRun {
       portMemory: { project: req.project.name, stateDir: req.stateDir, strict: req.strictPorts },
       renewAnonymousVolumes: rebuild.has(name),
       ...(replicas.length > 1 ? { replica: action.replica } : {}),
+      reservedHostPorts: otherHostPorts(portPlan.bindings, name, action.replica),
       location: this.service(name).source,
       volumes: this.service(name).volumes,
       onEvent: req.onEvent,

@@ -8,6 +8,8 @@ import { BIN } from '../../smoke/support/cli.js';
 
 export interface Remote {
   address: string;
+  /** The network namespace the engine (and its host's ports) live in. */
+  namespace: string;
   socket: string;
   sshHost: string;
   tlsHost: string;
