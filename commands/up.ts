@@ -71,7 +71,7 @@ export default class Up extends DevstackCommand {
     const { runWatchSession } = await import('../src/cli/watch-session.js');
     await runWatchSession({
       project, engine, flags, services, upServices: services, strictPorts: flags['strict-ports'], waitTimeoutMs: flags['wait-timeout'] * 1000,
-      logsSince: startedAt / 1000, downAfter: flags.down, scale: flags.scale, signal: this.interrupt.signal,
+      logsSince: startedAt / 1000, downAfter: flags.down, scale: flags.scale, bindsFilledByUp: true, signal: this.interrupt.signal,
     });
   }
 }

@@ -7,6 +7,9 @@
 // it is labelled one-off (ps, logs and plans leave it out) and removed when the watch session ends.
 // A bind-mounted single file (copied into the container at `up`) is a sync rule of its own into the service's
 // running container: an edit here is copied there again (never back).
+// With `initialSync` (a `watch` started on its own, after `up`), every folder and file is copied once at the start,
+// as `up` fills them, so what changed here in between reaches the engine too (a deletion in between stays, as with
+// `up`; from then on deletions are synced).
 import { randomBytes } from 'node:crypto';
 import type { ContainerPort, ExecPort } from '../core/engine.js';
 import type { EventSink } from '../core/events.js';
@@ -28,6 +31,8 @@ export interface BindSyncRequest {
   /** The running container of a service (for single files). */
   findContainer: (service: string) => Promise<string | undefined>;
   onEvent: EventSink;
+  /** Copy everything once at the start (the volumes may be older than this host's folders); default: no. */
+  initialSync?: boolean;
 }
 
 export interface BindVolumeSyncs {
@@ -54,7 +59,7 @@ export async function bindVolumeSyncs(req: BindSyncRequest): Promise<BindVolumeS
   for (const file of plan.files) {
     const service = project.services[file.service];
     if (!service) continue;
-    const rule: WatchRule = { action: 'sync', path: file.hostFile, target: file.target, ignore: [], include: [], initialSync: false };
+    const rule: WatchRule = { action: 'sync', path: file.hostFile, target: file.target, ignore: [], include: [], initialSync: req.initialSync === true };
     rules.push(await req.files.createRuleSync({ service, rule, engine, findContainer: req.findContainer, copy: true, stopTimeoutS: 0 }));
   }
   if (byVolume.size === 0) return { rules, close };
@@ -69,7 +74,7 @@ export async function bindVolumeSyncs(req: BindSyncRequest): Promise<BindVolumeS
       }
       const keeperId = await startKeeper(engine, project.name, volumeName, running.imageId ?? running.image);
       keepers.push(keeperId);
-      const rule: WatchRule = { action: 'sync', path: hostDir, target: KEEPER_MOUNT, ignore: [], include: [], initialSync: false };
+      const rule: WatchRule = { action: 'sync', path: hostDir, target: KEEPER_MOUNT, ignore: [], include: [], initialSync: req.initialSync === true };
       rules.push(
         await req.files.createRuleSync({
           service,

@@ -34,6 +34,11 @@ export interface WatchStackRequest {
   onEvent: EventSink;
   /** Runs a rebuild or a reload's `up` holding the project's lock (other devstack runs wait); default: as is. */
   exclusive?: Exclusive;
+  /**
+   * A remote engine: whether `up` has just filled the volumes carrying bind-mounted folders (`up --watch`). If not
+   * (`watch` on its own), the first session copies them once at its start, so edits made since `up` get there too.
+   */
+  bindsFilledByUp?: boolean;
 }
 
 export interface WatchStackDeps extends UpDeps {
@@ -47,6 +52,8 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
   await assertWatchedServicesRun(engine, req.project, req.services);
   const findContainer = async (service: string) => runningServiceContainer(await engine.listProjectContainers(req.project.name), service)?.id;
   const exclusive: Exclusive = req.exclusive ?? ((task) => task());
+  // Only the first session's: a reload's `up` fills the volumes again itself.
+  let initialSync = req.bindsFilledByUp !== true;
   const upSettings = { strictPorts: req.strictPorts, waitTimeoutMs: req.waitTimeoutMs, stateDir: req.stateDir, onEvent: req.onEvent };
   await watchProject({
     engine,
@@ -65,7 +72,15 @@ export async function watchStack(req: WatchStackRequest, deps: WatchStackDeps): 
       await exclusive(() => rebuildService({ project, service, signal, ...upSettings }, deps));
     },
     ...(req.changedSinceLoad ? { changedSinceLoad: req.changedSinceLoad } : {}),
-    ...(kindOf ? { bindVolumeSyncs: (project: Project) => bindVolumeSyncs({ engine, files: deps.files, project, kindOf, findContainer, onEvent: req.onEvent }) } : {}),
+    ...(kindOf
+      ? {
+          bindVolumeSyncs: (project: Project) => {
+            const syncs = bindVolumeSyncs({ engine, files: deps.files, project, kindOf, findContainer, onEvent: req.onEvent, initialSync });
+            initialSync = false;
+            return syncs;
+          },
+        }
+      : {}),
     reloadProject: async (signal) => {
       const project = await req.loadProject();
       const services = req.upServices ?? servicesWithContainers(await engine.listProjectContainers(project.name), project);

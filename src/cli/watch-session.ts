@@ -25,6 +25,8 @@ export interface WatchSessionOptions {
   downAfter: boolean;
   /** `up --scale` entries: a reloaded project keeps them (else a compose edit would scale back to the file's). */
   scale?: string[];
+  /** `up --watch`: up has just filled a remote engine's bind volumes (standalone `watch` fills them once itself). */
+  bindsFilledByUp?: boolean;
   signal: AbortSignal;
 }
 
@@ -79,6 +81,7 @@ export async function runWatchSession(opts: WatchSessionOptions): Promise<void> 
           signal,
           onEvent: progress.onEvent,
           exclusive,
+          ...(opts.bindsFilledByUp ? { bindsFilledByUp: true } : {}),
         },
         deps,
       )),

@@ -88,6 +88,57 @@ describe('up --watch on a remote engine over ssh', () => {
   });
 });
 
+describe('watch started on its own, after up, on a remote engine over ssh', () => {
+  it('first copies what changed here since up into the bind volumes and files, then syncs edits as they come', async () => {
+    const { project, cwd } = newProjectDir();
+    mkdirSync(path.join(cwd, 'site'));
+    writeFileSync(path.join(cwd, 'site', 'index.html'), 'v1\n');
+    writeFileSync(path.join(cwd, 'app.conf'), 'mode one\n');
+    writeFileSync(
+      path.join(cwd, 'compose.yaml'),
+      'services:\n  web:\n    image: redis:7-alpine\n    volumes: ["./site:/srv/site", "./app.conf:/etc/devstack-test/app.conf:ro"]\n',
+    );
+    const web = `${project}-web-1`;
+    const env = { DOCKER_HOST: remote.sshHost };
+    const up = devstack(['up', '-p', project], { cwd, env });
+    expect(up.status, up.stderr).toBe(0);
+    expect(catIn(web, '/srv/site/index.html')).toBe('v1');
+
+    // Between up and watch: an edit, a new file, and the single bind-mounted file edited.
+    writeFileSync(path.join(cwd, 'site', 'index.html'), 'v2\n');
+    writeFileSync(path.join(cwd, 'site', 'later.txt'), 'added after up\n');
+    writeFileSync(path.join(cwd, 'app.conf'), 'mode two\n');
+
+    const session = startCli(['watch', '-p', project], cwd, env);
+    try {
+      await eventually('watching', () => (session.output().includes('watching bind mounts (remote engine) for changes') ? true : undefined), 120_000);
+      // Copied before watching was announced: no change here since watch started has triggered anything.
+      expect(catIn(web, '/srv/site/index.html')).toBe('v2');
+      expect(catIn(web, '/srv/site/later.txt')).toBe('added after up');
+      expect(catIn(web, '/etc/devstack-test/app.conf')).toBe('mode two');
+
+      writeFileSync(path.join(cwd, 'site', 'index.html'), 'v3\n');
+      await eventually('an edit while watching', () => (catIn(web, '/srv/site/index.html') === 'v3' ? true : undefined));
+      expect(await session.interrupt()).toBe(0);
+    } finally {
+      await session.interrupt();
+    }
+
+    // up --watch has just filled the volumes itself: it does not copy them a second time.
+    const again = startCli(['up', '--watch', '-p', project], cwd, env);
+    try {
+      await eventually('watching again', () => (again.output().includes('watching bind mounts (remote engine) for changes') ? true : undefined), 120_000);
+      expect(again.output()).toContain('copied into volume');
+      expect(again.output()).not.toMatch(/web: synced \d+ files?/);
+      expect(await again.interrupt()).toBe(0);
+    } finally {
+      await again.interrupt();
+    }
+    const down = devstack(['down', '-p', project, '--volumes', '--yes'], { cwd, env });
+    expect(down.status, down.stderr).toBe(0);
+  });
+});
+
 describe('a single bind-mounted file on a remote engine over ssh', () => {
   it('is in the container at its target before it starts (folders the image lacks made), and again after an edit while watching', async () => {
     const { project, cwd } = newProjectDir();
