@@ -133,6 +133,35 @@ describe('up (fake engine)', () => {
     expect(remembered).toHaveLength(1);
   });
 
+  it('a replica that loses its port at start moves past the ports planned for the other replicas, and says which replica', async () => {
+    // Replica 1 is planned on 8000, replica 2 on 8001; 8000 turns out taken on the engine host at start.
+    const ports: HostPortPlanner = {
+      plan: async () => ({
+        bindings: [1, 2].map((replica) => ({ service: 'web', replica, containerPort: 80, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 7999 + replica })),
+        remaps: [],
+        notices: [],
+      }),
+      pickReplacement: async (b, alsoTaken) => {
+        let port = b.hostPort + 1;
+        while (alsoTaken.has(port)) port++;
+        return port;
+      },
+      rememberReplacement: async () => [],
+    };
+    const engine = new (class extends InMemoryEngine {
+      override async startContainer(id: string): Promise<void> {
+        const port = this.containers.get(id)?.request.ports[0]?.hostPort;
+        if (port === 8000) throw new HostPortTaken(`listen tcp4 127.0.0.1:8000: bind: address already in use`, 8000);
+        return super.startContainer(id);
+      }
+    })();
+    engine.images.add('web:latest');
+    const events: StackEvent[] = [];
+    await up(request(project([service('web', { scale: 2, ports: [{ target: 80, protocol: 'tcp' }] })]), events), { engine, ports, waitForService: readyAfter(1) });
+    expect(events.filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message)).toContain('web-1 8000 -> 8002 (8000 was taken while starting)');
+    expect([...engine.containers.values()].map((c) => [c.request.name, c.request.ports[0]?.hostPort]).sort()).toEqual([['demo-web-1', 8002], ['demo-web-2', 8001]]);
+  });
+
   it('a one-shot nobody waits on that exits 0 has done its job; with a restart policy, or exiting 1, it fails', async () => {
     const exited = (code: number) => ({ ok: false as const, probe: 'container running', elapsedMs: 5, reason: 'exited' as const, exitCode: code });
     const engine = new InMemoryEngine();
