@@ -29,6 +29,22 @@ function lazyFunction(target) {
 `;
 }
 
+/** A module exporting an object whose `methods` require `target` (bundled) on first call. */
+function lazyMethods(target, methods) {
+  const each = methods.map((m) => `  ${m}: function () { const real = require(${JSON.stringify(target)}); return real.${m}.apply(real, arguments); },`);
+  return `module.exports = {\n${each.join('\n')}\n};\n`;
+}
+
+/**
+ * dockerode/lib/util.js requires these at load, for one function (prepareBuildContext: a build from a folder
+ * name, which devstack never asks for; it sends its own tar stream): tar-fs (with tar-stream, bl, pump and
+ * readable-stream's writable side) and @balena/dockerignore stay bundled but are evaluated on first call.
+ */
+const UTIL_LAZY = {
+  'tar-fs': (file) => lazyMethods(file, ['pack', 'extract']),
+  '@balena/dockerignore': (file) => lazyFunction(file),
+};
+
 const lazyRequires = {
   name: 'lazy-requires',
   setup(b) {
@@ -49,6 +65,16 @@ const lazyRequires = {
     b.onResolve({ filter: /^\.\/buildkit$/ }, (args) =>
       args.importer.startsWith(dockerodeLib + path.sep) ? { path: 'dockerode/lib/buildkit.js', external: true } : undefined,
     );
+    b.onResolve({ filter: /^(tar-fs|@balena\/dockerignore)$/ }, (args) =>
+      args.importer === path.join(dockerodeLib, 'util.js')
+        ? { path: `${args.path}(lazy)`, namespace: 'lazy-methods', pluginData: createRequire(args.importer).resolve(args.path) }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-methods' }, (args) => ({
+      contents: UTIL_LAZY[args.path.replace('(lazy)', '')](args.pluginData),
+      loader: 'js',
+      resolveDir: root,
+    }));
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       contents: lazyFunction(args.pluginData),
       loader: 'js',
@@ -74,7 +100,7 @@ const result = await build({
 
 // The plugin must have fired for both: a renamed file upstream would otherwise silently bring back the eager loads.
 const inputs = Object.keys(result.metafile.inputs);
-for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js']) {
+for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js', 'lazy-methods:tar-fs(lazy)', 'lazy-methods:@balena/dockerignore(lazy)']) {
   if (!inputs.includes(shim)) throw new Error(`bundle-dockerode: expected the lazy stand-in ${shim}; did dockerode or docker-modem change?`);
 }
 
