@@ -5,7 +5,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { inspect } from 'node:util';
 import type Dockerode from 'dockerode';
 import { DockerodeClass } from './dockerode-module.js';
 import { DevstackError } from '../../core/errors.js';
@@ -115,19 +114,12 @@ type ModemOptions = Dockerode.DockerOptions & { agent?: http.Agent };
  * Requests to a unix socket: the settings of Node's global agent (which they would use otherwise), plus an empty
  * TLS server name. Without one, Node derives it from the Host header for each request and tests whether that is
  * an IP address; the IPv6 test's first runs cost ~6 ms of a short command's start-up. No TLS here, so no change.
- * docker-modem logs each request's options through util.inspect (debug or not): the agent shows as its name.
  */
-class UnixSocketAgent extends http.Agent {
-  [inspect.custom](): string {
-    return 'UnixSocketAgent';
-  }
-}
-
 let unixSocketAgent: http.Agent | undefined;
 
 export function dockerodeOptions(endpoint: DockerEndpoint): ModemOptions {
   if (endpoint.kind === 'unix') {
-    unixSocketAgent ??= new UnixSocketAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5000, servername: '' } as http.AgentOptions);
+    unixSocketAgent ??= new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000, servername: '' } as http.AgentOptions);
     return { socketPath: endpoint.socketPath, host: undefined, port: undefined, protocol: 'http', agent: unixSocketAgent };
   }
   if (endpoint.kind === 'ssh') {
