@@ -7,7 +7,7 @@
 // fails is not kept: its errors come from a fresh load each time. The entry holds the project's warnings, which
 // the caller prints as for a fresh load. Entries hold the project's values (env files included): owner-only files.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Project } from '../core/model.js';
@@ -22,6 +22,8 @@ export interface ProjectCache {
   dir: string;
   /** Names the loader's code (a build's stamp): an entry written by another build is not used. */
   build: string;
+  /** Entries kept (default 200): writing one more removes the oldest written. */
+  maxEntries?: number;
 }
 
 interface Entry {
@@ -58,7 +60,10 @@ export async function loadProjectCached(opts: LoadOptions, cache: ProjectCache, 
   const reads = { variables: {} as Record<string, string | null>, listed: false };
   const project = await load({ ...opts, environment: recordingReads(opts.environment, reads) });
   const files = reads.listed ? undefined : fileDigests(project);
-  if (files !== undefined) writeEntry(entryFile, { request, files, variables: reads.variables, project });
+  if (files !== undefined) {
+    writeEntry(entryFile, { request, files, variables: reads.variables, project });
+    removeOldest(cache.dir, cache.maxEntries ?? 200);
+  }
   // As the entry will give it next time (keys whose value is undefined are not written): one shape, hit or miss.
   return JSON.parse(JSON.stringify(project)) as Project;
 }
@@ -136,5 +141,17 @@ function writeEntry(entryFile: string, entry: Entry): void {
     renameSync(temp, entryFile);
   } catch {
     // A cache that cannot be written costs the next run a fresh load, nothing more.
+  }
+}
+
+/** One entry per working folder and flags: folders come and go (temp folders), so the oldest written go too. */
+function removeOldest(dir: string, keep: number): void {
+  try {
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    if (names.length <= keep) return;
+    const written = names.map((n) => ({ file: path.join(dir, n), at: statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => a.at - b.at);
+    for (const { file } of written.slice(0, names.length - keep)) rmSync(file, { force: true });
+  } catch {
+    // Another run pruning at the same time, or an unreadable folder: the next write tries again.
   }
 }

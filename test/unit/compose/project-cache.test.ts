@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +133,21 @@ describe('project cache', () => {
     for (const f of readdirSync(store.dir)) writeFileSync(path.join(store.dir, f), '{"request":');
     expect((await load()).fresh).toBe(true);
     expect((await load()).fresh).toBe(false);
+  });
+
+  it('keeps the newest entries up to its limit', async () => {
+    const { load, store } = cachedProject({ 'compose.yaml': COMPOSE, 'web.env': 'A=1\n' }, { maxEntries: 2 });
+    // Each entry dated a minute after the one before, whatever the file system clock's resolution.
+    for (const [i, projectName] of ['one', 'two', 'three'].entries()) {
+      const before = new Set(readdirSync(store.dir));
+      await load({ projectName });
+      const written = readdirSync(store.dir).find((f) => !before.has(f));
+      if (written !== undefined) utimesSync(path.join(store.dir, written), 1_000_000 + i * 60, 1_000_000 + i * 60);
+    }
+    expect(readdirSync(store.dir)).toHaveLength(2);
+    expect((await load({ projectName: 'three' })).fresh).toBe(false);
+    expect((await load({ projectName: 'two' })).fresh).toBe(false);
+    expect((await load({ projectName: 'one' })).fresh).toBe(true);
   });
 
   it('does not keep a project read from standard input', async () => {
