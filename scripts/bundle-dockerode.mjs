@@ -55,6 +55,13 @@ const lazyRequires = {
         ? { path: 'docker-modem/lib/ssh.js', namespace: 'lazy', pluginData: path.join(modemLib, 'ssh.js') }
         : undefined,
     );
+    // docker-modem/lib/modem.js: `HttpDuplex = require('./http_duplex')`, the stream of an exec or attach (with
+    // readable-stream under it): bundled, evaluated on the first `new HttpDuplex(...)`.
+    b.onResolve({ filter: /^\.\/http_duplex$/ }, (args) =>
+      args.importer.startsWith(modemLib + path.sep)
+        ? { path: 'docker-modem/lib/http_duplex.js', namespace: 'lazy', pluginData: path.join(modemLib, 'http_duplex.js') }
+        : undefined,
+    );
     // dockerode/lib/docker.js: `withSession = require('./session')`.
     b.onResolve({ filter: /^\.\/session$/ }, (args) =>
       args.importer.startsWith(dockerodeLib + path.sep)
@@ -108,7 +115,7 @@ const result = await build({
 
 // The plugin must have fired for both: a renamed file upstream would otherwise silently bring back the eager loads.
 const inputs = Object.keys(result.metafile.inputs);
-for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js', 'lazy-methods:tar-fs(lazy)', 'lazy-methods:@balena/dockerignore(lazy)']) {
+for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js', 'lazy:docker-modem/lib/http_duplex.js', 'lazy-methods:tar-fs(lazy)', 'lazy-methods:@balena/dockerignore(lazy)']) {
   if (!inputs.includes(shim)) throw new Error(`bundle-dockerode: expected the lazy stand-in ${shim}; did dockerode or docker-modem change?`);
 }
 
