@@ -122,7 +122,7 @@ export async function projectExclusive(project: string, opts: { signal: AbortSig
   return exclusiveRun(lockProject, { project, command, ...opts });
 }
 
-/** Where devstack keeps per-user state (remembered port remaps). */
+/** Where devstack keeps per-user state (remembered port remaps, the cache of loaded projects). */
 export function stateDir(env: Record<string, string | undefined> = process.env): string {
   if (env.DEVSTACK_STATE_DIR) return env.DEVSTACK_STATE_DIR;
   if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'devstack');
