@@ -1,5 +1,4 @@
 import * as Flags from '@oclif/core/flags';
-import { stringify } from 'yaml';
 import { DevstackCommand } from '../src/cli/base-command.js';
 import { loadProjectFromFlags } from '../src/cli/runtime.js';
 
@@ -17,8 +16,10 @@ export default class Config extends DevstackCommand {
       Object.keys(project.services).forEach((s) => this.printLine(s));
       return;
     }
-    const { renderComposeConfig } = await import('../src/compose/index.js');
+    // The YAML writer comes with the compose loader's chunk: a static import of yaml here would put it in the
+    // bundle every command evaluates.
+    const { composeConfigYaml, renderComposeConfig } = await import('../src/compose/index.js');
     const doc = renderComposeConfig(project, { showSecrets: flags['show-secrets'] });
-    process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc));
+    process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : composeConfigYaml(doc));
   }
 }

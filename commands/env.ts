@@ -23,7 +23,7 @@ export default class Env extends DevstackCommand {
     if (flags.output && format === 'json') {
       throw new DevstackError('usage', '--output writes dotenv or shell text, not JSON', { hint: 'use --format dotenv or --format shell with --output' });
     }
-    const project = await loadProjectFromFlags(flags);
+    const project = await loadProjectFromFlags(flags, process.cwd(), { cached: true });
     const engine = await openDockerEngine(this.interrupt.signal);
     const { connectionEnv } = await import('../src/app/connection-env.js');
     const env = await connectionEnv({ project }, { engine });

@@ -8,7 +8,7 @@
 // required from the installed dockerode package. Runs after scripts/bundle-cli.mjs; the bundled
 // src/engine/docker/dockerode-module.ts loads it from its own folder, dist/cli/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,22 @@ function lazyFunction(target) {
 `;
 }
 
+/** A module exporting an object whose `methods` require `target` (bundled) on first call. */
+function lazyMethods(target, methods) {
+  const each = methods.map((m) => `  ${m}: function () { const real = require(${JSON.stringify(target)}); return real.${m}.apply(real, arguments); },`);
+  return `module.exports = {\n${each.join('\n')}\n};\n`;
+}
+
+/**
+ * dockerode/lib/util.js requires these at load, for one function (prepareBuildContext: a build from a folder
+ * name, which devstack never asks for; it sends its own tar stream): tar-fs (with tar-stream, bl, pump and
+ * readable-stream's writable side) and @balena/dockerignore stay bundled but are evaluated on first call.
+ */
+const UTIL_LAZY = {
+  'tar-fs': (file) => lazyMethods(file, ['pack', 'extract']),
+  '@balena/dockerignore': (file) => lazyFunction(file),
+};
+
 const lazyRequires = {
   name: 'lazy-requires',
   setup(b) {
@@ -37,6 +53,13 @@ const lazyRequires = {
     b.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
       args.importer.startsWith(modemLib + path.sep)
         ? { path: 'docker-modem/lib/ssh.js', namespace: 'lazy', pluginData: path.join(modemLib, 'ssh.js') }
+        : undefined,
+    );
+    // docker-modem/lib/modem.js: `HttpDuplex = require('./http_duplex')`, the stream of an exec or attach (with
+    // readable-stream under it): bundled, evaluated on the first `new HttpDuplex(...)`.
+    b.onResolve({ filter: /^\.\/http_duplex$/ }, (args) =>
+      args.importer.startsWith(modemLib + path.sep)
+        ? { path: 'docker-modem/lib/http_duplex.js', namespace: 'lazy', pluginData: path.join(modemLib, 'http_duplex.js') }
         : undefined,
     );
     // dockerode/lib/docker.js: `withSession = require('./session')`.
@@ -49,6 +72,24 @@ const lazyRequires = {
     b.onResolve({ filter: /^\.\/buildkit$/ }, (args) =>
       args.importer.startsWith(dockerodeLib + path.sep) ? { path: 'dockerode/lib/buildkit.js', external: true } : undefined,
     );
+    b.onResolve({ filter: /^(tar-fs|@balena\/dockerignore)$/ }, (args) =>
+      args.importer === path.join(dockerodeLib, 'util.js')
+        ? { path: `${args.path}(lazy)`, namespace: 'lazy-methods', pluginData: createRequire(args.importer).resolve(args.path) }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-methods' }, (args) => ({
+      contents: UTIL_LAZY[args.path.replace('(lazy)', '')](args.pluginData),
+      loader: 'js',
+      resolveDir: root,
+    }));
+    // docker-modem/lib/modem.js formats every request's options with util.inspect for its debug log, whether the
+    // log is on or not (~2 ms of a short command's start-up): formatted only when DEBUG enables it.
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const call = "debug('Sending: %s', util.inspect(options, {";
+      if (!text.includes(call)) throw new Error(`bundle-dockerode: ${args.path} no longer has ${call}; did docker-modem change?`);
+      return { contents: text.replace(call, `debug.enabled && ${call}`), loader: 'js' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       contents: lazyFunction(args.pluginData),
       loader: 'js',
@@ -74,7 +115,7 @@ const result = await build({
 
 // The plugin must have fired for both: a renamed file upstream would otherwise silently bring back the eager loads.
 const inputs = Object.keys(result.metafile.inputs);
-for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js']) {
+for (const shim of ['lazy:dockerode/lib/session.js', 'lazy:docker-modem/lib/ssh.js', 'lazy:docker-modem/lib/http_duplex.js', 'lazy-methods:tar-fs(lazy)', 'lazy-methods:@balena/dockerignore(lazy)']) {
   if (!inputs.includes(shim)) throw new Error(`bundle-dockerode: expected the lazy stand-in ${shim}; did dockerode or docker-modem change?`);
 }
 

@@ -3,10 +3,12 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { devUserEnvironment, devUserIds } from '../core/dev-user-ids.js';
 import type { Engine } from '../core/engine.js';
 import type { FileWatchPort } from '../core/file-watch.js';
 import type { Project, ServiceConfig } from '../core/model.js';
+import type { LoadOptions } from '../compose/load-project.js';
 import type { BuildContextFacts } from '../core/build-context.js';
 import type { BindMountFacts } from '../app/bind-mount-check.js';
 import type { DoctorHostPort } from '../app/doctor-host.js';
@@ -26,9 +28,18 @@ export interface ProjectFlags {
   'env-file'?: string[];
 }
 
-export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cwd(), opts: { printWarnings: boolean } = { printWarnings: true }): Promise<Project> {
-  const { loadProject } = await import('../compose/index.js');
-  const project = await loadProject({
+/**
+ * The project the flags name. `cached`: for commands that only read the project (ps, logs, ports, env), through
+ * the cache of loaded projects in the state dir (src/compose/project-cache.ts): the same project, warnings
+ * included, without parsing and validating files that have not changed.
+ */
+export async function loadProjectFromFlags(
+  flags: ProjectFlags,
+  cwd = process.cwd(),
+  opts: { printWarnings?: boolean; cached?: boolean } = {},
+): Promise<Project> {
+  const load = async (options: LoadOptions) => (await import('../compose/index.js')).loadProject(options);
+  const options: LoadOptions = {
     cwd,
     ...(flags.file ? { files: flags.file } : {}),
     ...(flags['project-directory'] ? { projectDirectory: flags['project-directory'] } : {}),
@@ -37,8 +48,16 @@ export async function loadProjectFromFlags(flags: ProjectFlags, cwd = process.cw
     ...(flags['env-file'] ? { envFiles: flags['env-file'] } : {}),
     environment: process.env,
     defaultEnvironment: developerEnvironment,
-  });
-  if (opts.printWarnings) for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  };
+  let project: Project;
+  if (opts.cached) {
+    const { loadProjectCached, fileStamp } = await import('../compose/project-cache.js');
+    const build = fileStamp(fileURLToPath(new URL('.', import.meta.url)));
+    project = await loadProjectCached(options, { dir: join(stateDir(), 'projects'), build }, load);
+  } else {
+    project = await load(options);
+  }
+  if (opts.printWarnings ?? true) for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return project;
 }
 
@@ -103,7 +122,7 @@ export async function projectExclusive(project: string, opts: { signal: AbortSig
   return exclusiveRun(lockProject, { project, command, ...opts });
 }
 
-/** Where devstack keeps per-user state (remembered port remaps). */
+/** Where devstack keeps per-user state (remembered port remaps, the cache of loaded projects). */
 export function stateDir(env: Record<string, string | undefined> = process.env): string {
   if (env.DEVSTACK_STATE_DIR) return env.DEVSTACK_STATE_DIR;
   if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'devstack');
@@ -118,7 +137,7 @@ export async function loadProjectForTeardown(
   flags: ProjectFlags,
 ): Promise<{ name: string; services: Project['services'] }> {
   try {
-    const project = await loadProjectFromFlags(flags);
+    const project = await loadProjectFromFlags(flags, process.cwd(), { cached: true });
     return { name: project.name, services: project.services };
   } catch (e) {
     const name = flags['project-name'];

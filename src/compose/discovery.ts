@@ -23,6 +23,13 @@ export interface DiscoveredFiles {
   standardInput?: string;
 }
 
+/** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
+export function composeFileVariable(environment: Record<string, string | undefined>): string[] | undefined {
+  const value = environment.COMPOSE_FILE;
+  if (value === undefined || value === '') return undefined;
+  return value.split(environment.COMPOSE_PATH_SEPARATOR ?? path.delimiter).filter((f) => f !== '');
+}
+
 export function discoverComposeFiles(cwd: string, explicit: string[] | undefined, projectDirectory?: string): DiscoveredFiles {
   const chosenDir = projectDirectory === undefined ? undefined : existingFolder(path.resolve(cwd, projectDirectory), projectDirectory);
   if (explicit !== undefined && explicit.length > 0) {

@@ -1,5 +1,5 @@
 // compose files → core Project (see load-project.ts), and the `devstack config` rendering.
 export { loadProject } from './load-project.js';
 export type { LoadOptions } from './load-project.js';
-export { renderComposeConfig } from './render-config.js';
+export { composeConfigYaml, renderComposeConfig } from './render-config.js';
 export { changedSinceRead } from './source-files.js';

@@ -1,12 +1,11 @@
 // compose files → Project: discovery, environment, per-file stages, merge, profiles, normalization.
 import os from 'node:os';
-import path from 'node:path';
 import { ComposeError } from '../core/errors.js';
 import { assertAcyclic, DependencyGraph } from '../core/graph.js';
 import type { ComposeIssue } from '../core/errors.js';
 import type { Project, ServiceConfig, SourceLocation } from '../core/model.js';
 import { ComposeFileReader } from './compose-file.js';
-import { discoverComposeFiles } from './discovery.js';
+import { composeFileVariable, discoverComposeFiles } from './discovery.js';
 import { loadProjectEnvironment } from './environment-files.js';
 import type { Node } from './node.js';
 import { child, isMap, scalarText } from './node.js';
@@ -35,13 +34,6 @@ export interface LoadOptions {
   defaultEnvironment?: (projectDir: string) => Record<string, string>;
   /** `-f -`: where the file's text comes from (default: this process's standard input, read once). */
   readStandardInput?: StandardInputReader;
-}
-
-/** COMPOSE_FILE from the shell: paths separated by COMPOSE_PATH_SEPARATOR (default ':' / ';' on Windows). */
-function composeFileVariable(environment: Record<string, string | undefined>): string[] | undefined {
-  const value = environment.COMPOSE_FILE;
-  if (value === undefined || value === '') return undefined;
-  return value.split(environment.COMPOSE_PATH_SEPARATOR ?? path.delimiter).filter((f) => f !== '');
 }
 
 /** The last top-level `name:` of the files, interpolated (a file that does not parse is reported later). */
@@ -110,6 +102,7 @@ export async function loadProject(opts: LoadOptions): Promise<Project> {
     issues,
     warnings: [] as string[],
     envFilesSeen: sources,
+    filesRead: sources,
   };
   const defined = new Set<string>();
   for (const entry of isMap(serviceNodes) ? serviceNodes.entries.values() : []) {

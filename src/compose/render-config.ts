@@ -13,6 +13,7 @@ import type {
   VolumeMount,
   WatchRule,
 } from '../core/model.js';
+import { stringify } from 'yaml';
 import { maskEnv } from '../core/secret-masking.js';
 import { renderDeployResources, renderHostOptions } from './render-host-options.js';
 
@@ -99,6 +100,11 @@ function renderFileObjectReference(r: FileObjectReference): Record<string, unkno
 }
 
 /** 288 → "0440": compose-go writes a secret's or config's mode as a string in octal, led by a 0. */
+/** The rendered model as the YAML text `devstack config` prints. */
+export function composeConfigYaml(doc: Record<string, unknown>): string {
+  return stringify(doc);
+}
+
 export function formatFileMode(mode: number): string {
   return `0${mode.toString(8)}`;
 }

@@ -13,7 +13,7 @@ import { devstack } from './support/cli.js';
 const TRACE = fileURLToPath(new URL('./support/trace-imports.mjs', import.meta.url));
 
 /** Runs the CLI and lists every file it loaded: ES modules (from the load hook) and CommonJS ones (require.cache). */
-function loadedFiles(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string; files: string[] } {
+function loadedFiles(args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'dsmodules-'));
   const preload = join(dir, 'list-modules.cjs');
   const out = join(dir, 'modules.txt');
@@ -21,7 +21,7 @@ function loadedFiles(args: string[], cwd: string): { status: number | null; stdo
     preload,
     `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, Object.keys(require.cache).join('\\n')));\n`,
   );
-  const r = devstack(args, { cwd, nodeArgs: ['--import', TRACE, '--require', preload] });
+  const r = devstack(args, { cwd, env, nodeArgs: ['--import', TRACE, '--require', preload] });
   const esm = r.stderr.split('\n').filter((l) => l.startsWith('load: file://')).map((l) => fileURLToPath(l.slice('load: '.length)));
   const cjs = readFileSync(out, 'utf8').split('\n').filter((f) => f !== '' && f !== preload);
   const stderr = r.stderr.split('\n').filter((l) => !/^(load|resolve): /.test(l)).join('\n');
@@ -55,6 +55,29 @@ describe('devstack start-up modules', () => {
     expect([...packages].filter((p) => /^(ssh2|@grpc\/.*|protobufjs|pg|ioredis|listr2)$/.test(p))).toEqual([]);
     // dockerode and docker-modem come from the bundle, never from their packages (which require ssh2 at load).
     expect(r.files.filter((f) => /\/node_modules\/(dockerode|docker-modem)\//.test(f))).toEqual([]);
+  });
+
+  it('ps on an unchanged project reads it from the project cache: no YAML parser, no compose loader, the same warnings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dssmoke-'));
+    const env = { DEVSTACK_STATE_DIR: mkdtempSync(join(tmpdir(), 'dssmoke-state-')) };
+    writeFileSync(join(dir, 'compose.yaml'), 'version: "3"\nservices:\n  web:\n    image: redis:7-alpine\n');
+    const composeLoader = (files: string[]) => files.filter((f) => /\/dist\/cli\/compose-[A-Z0-9]+\.js$/.test(f));
+    const first = loadedFiles(['ps'], dir, env);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/^warning: .*compose\.yaml:1:1: .*version.* obsolete/m);
+    expect(composeLoader(first.files)).toHaveLength(1);
+    const second = loadedFiles(['ps'], dir, env);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toBe(first.stderr);
+    expect(second.stdout).toBe(first.stdout);
+    expect(composeLoader(second.files)).toEqual([]);
+    expect(packagesIn(second.files)).not.toContain('yaml');
+    // An edit is read: the warning goes, and the loader runs again.
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: redis:7-alpine\n');
+    const edited = loadedFiles(['ps'], dir, env);
+    expect(edited.status).toBe(0);
+    expect(edited.stderr).toBe('');
+    expect(composeLoader(edited.files)).toHaveLength(1);
   });
 
   it('--version is answered by bin/devstack alone: no bundle, no package', () => {

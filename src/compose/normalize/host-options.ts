@@ -17,6 +17,8 @@ export interface HostOptionsContext {
   projectDir: string;
   issues: ComposeIssue[];
   warnings: string[];
+  /** Told of each seccomp profile read: its JSON becomes part of the project. */
+  filesRead?: { noteRead(file: string): void };
 }
 
 /** Service keys compose applies that devstack does not, and why (one warning each). */
@@ -88,7 +90,7 @@ export function normalizeHostOptions(service: Node, name: string, ctx: HostOptio
     cgroup: text('cgroup'),
     uts: text('uts'),
     readOnly: flag('read_only'),
-    securityOpt: read('security_opt', (n) => stringList(n).map((o) => withSeccompProfile(o, ctx.projectDir))),
+    securityOpt: read('security_opt', (n) => stringList(n).map((o) => withSeccompProfile(o, ctx))),
     storageOpt: dict('storage_opt'),
     usernsMode: text('userns_mode'),
     runtime: text('runtime'),
@@ -99,10 +101,11 @@ export function normalizeHostOptions(service: Node, name: string, ctx: HostOptio
 }
 
 /** `seccomp=./profile.json` (or `seccomp:`) → the profile's JSON itself, compacted, as docker compose sends it. */
-function withSeccompProfile(option: string, projectDir: string): string {
+function withSeccompProfile(option: string, ctx: HostOptionsContext): string {
   const match = /^seccomp[=:](.+)$/.exec(option);
   if (!match || match[1] === 'unconfined' || match[1] === 'builtin') return option;
-  const file = path.resolve(projectDir, match[1]!);
+  const file = path.resolve(ctx.projectDir, match[1]!);
+  ctx.filesRead?.noteRead(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

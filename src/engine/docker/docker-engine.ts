@@ -26,7 +26,6 @@ import type {
 import { DevstackError } from '../../core/errors.js';
 import type { IpamConfig } from '../../core/model.js';
 import { LABEL } from '../../core/labels.js';
-import { buildImage } from './build-image.js';
 import { dockerodeOptions, type DockerEndpoint } from './connect.js';
 import { chooseEngine, describeEngineChoice, type EngineChoice } from './engine-choice.js';
 import { openSshRelay } from './ssh-stdio.js';
@@ -221,7 +220,9 @@ export class DockerEngine implements Engine {
     return pullImage(this.docker, this.address, ref, opts);
   }
 
-  buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void> {
+  async buildImage(req: BuildRequest, opts: { signal?: AbortSignal; onProgress?: ProgressSink }): Promise<void> {
+    // Imported when a build runs: the build context's tar writer is no cost to the commands that never build.
+    const { buildImage } = await import('./build-image.js');
     return buildImage(this.docker, this.address, req, opts);
   }
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { DevstackError } from '../../../src/core/errors.js';
 import { dockerodeOptions, parseDockerHost } from '../../../src/engine/docker/connect.js';
@@ -52,12 +53,16 @@ describe('parseDockerHost', () => {
 
 describe('dockerodeOptions', () => {
   it('sets every connection key so process.env cannot override the given env', () => {
-    expect(dockerodeOptions(parseDockerHost({}))).toEqual({
+    const unix = dockerodeOptions(parseDockerHost({}));
+    expect(unix).toEqual({
       socketPath: '/var/run/docker.sock',
       host: undefined,
       port: undefined,
       protocol: 'http',
+      agent: expect.any(http.Agent),
     });
+    // Node's global agent's settings, and no TLS server name to derive.
+    expect((unix.agent as http.Agent & { options: object }).options).toMatchObject({ keepAlive: true, scheduling: 'lifo', timeout: 5000, servername: '' });
     expect(dockerodeOptions(parseDockerHost({ DOCKER_HOST: 'tcp://h:1234' }))).toEqual({
       socketPath: undefined,
       host: 'h',
