@@ -64,9 +64,13 @@ export function lineLayout(opts: LogPrinterOptions): LineLayout {
   };
 }
 
-/** `web-1`, `web-2`: the service and the container's number, as compose v2 prefixes every container's lines. */
+/**
+ * `web-1`, `web-2`: the container's name without the project, as compose v2 prefixes every container's lines; a
+ * service with its own `container_name` is shown by that name, as compose shows it.
+ */
 function linePrefix(line: ServiceLogLine): string {
-  return `${line.service}-${line.replica}`;
+  const numbered = `${line.service}-${line.replica}`;
+  return line.container === '' || line.container.endsWith(numbered) ? numbered : line.container;
 }
 
 /** One printed line, with its newline. */

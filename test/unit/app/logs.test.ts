@@ -87,6 +87,12 @@ describe('log printer', () => {
   const line: ServiceLogLine = { service: 'db', replica: 1, container: 'demo-db-1', stream: 'stdout', time: t(1), text: 'ready' };
   const base = { services: ['db', 'backend'], timestamps: false, prefix: true, json: false, color: true };
 
+  it('names a container with its own container_name by that name, as compose does', () => {
+    const layout = lineLayout({ ...base, color: false, out: new PassThrough(), env: {} });
+    expect(formatLogLine({ ...line, container: 'shop-postgres' }, layout)).toBe('shop-postgres | ready\n');
+    expect(formatLogLine(line, layout)).toBe('db-1      | ready\n');
+  });
+
   it('pads prefixes to the longest service name and its number, colours only on a TTY without NO_COLOR', () => {
     const plain = lineLayout({ ...base, out: new PassThrough(), env: {} });
     expect(formatLogLine(line, plain)).toBe('db-1      | ready\n');
